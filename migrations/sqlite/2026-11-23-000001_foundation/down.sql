@@ -1,0 +1,11 @@
+DROP TABLE received_activities;
+DROP TABLE deliveries;
+DROP TABLE instances;
+DROP TABLE activities;
+DROP TABLE posts;
+DROP TABLE follows;
+DROP TABLE invitations;
+DROP TABLE api_tokens;
+DROP TABLE sessions;
+DROP TABLE accounts;
+DROP TABLE actors;

@@ -1,0 +1,83 @@
+//! Every ActivityPub actor this instance knows, local or remote: members' `Person`s, and later
+//! communities' `Group`s and organisations' `Organization`s, plus the instance's `Application`.
+//! Identity, keys, inboxes and the public profile fields all actors share live here; what is
+//! specific to a kind of actor lives in its domain (`profiles`, `communities`, …).
+
+pub mod federation;
+pub mod model;
+
+use crate::{
+    db::{DbConn, now},
+    error::{AppError, AppResult},
+    federation::signatures::GeneratedKeys,
+    state::AppState,
+};
+use model::{ActorRecord, DbActor};
+
+/// Local URL paths of a member's actor.
+pub fn person_path(username: &str) -> String {
+    format!("/users/{username}")
+}
+
+/// Creates a local `Person` with its key pair. `keys` are generated beforehand, outside the
+/// transaction (RSA generation takes tens of milliseconds).
+pub fn create_local_person(
+    conn: &mut DbConn,
+    state: &AppState,
+    username: &str,
+    display_name: &str,
+    keys: GeneratedKeys,
+) -> AppResult<DbActor> {
+    if model::by_handle(conn, username, &state.domain)?.is_some() {
+        return Err(AppError::invalid(
+            "username",
+            "taken",
+            "This username is already taken. Please choose another one.",
+        ));
+    }
+    let path = person_path(username);
+    let url = |suffix: &str| state.url(&format!("{path}{suffix}")).to_string();
+    let record = ActorRecord {
+        ap_id: url(""),
+        kind: "person".into(),
+        local: true,
+        username: username.to_string(),
+        username_key: username.to_lowercase(),
+        domain: state.domain.clone(),
+        display_name: display_name.to_string(),
+        summary: String::new(),
+        avatar_url: None,
+        url: Some(state.url(&format!("/@{username}")).to_string()),
+        inbox_url: url("/inbox"),
+        shared_inbox_url: Some(state.url("/inbox").to_string()),
+        outbox_url: Some(url("/outbox")),
+        followers_url: Some(url("/followers")),
+        following_url: Some(url("/following")),
+        public_key_pem: keys.public_key_pem,
+        manually_approves_followers: false,
+        updated_at: now(),
+        last_refreshed_at: now(),
+    };
+    Ok(model::insert(conn, &record, Some(&keys.private_key_pem), now())?)
+}
+
+/// A local actor by username, or 404.
+pub async fn local_by_username(state: &AppState, username: &str) -> AppResult<DbActor> {
+    let (u, d) = (username.to_string(), state.domain.clone());
+    state
+        .db
+        .read(move |c| Ok(model::by_handle(c, &u, &d)?))
+        .await?
+        .filter(|a| a.local && a.kind == "person" && a.deleted_at.is_none())
+        .ok_or_else(|| AppError::NotFound(format!("nobody is called @{username} here")))
+}
+
+/// Any known actor by database id, or 404.
+pub async fn by_id(state: &AppState, id: i64) -> AppResult<DbActor> {
+    state
+        .db
+        .read(move |c| Ok(model::by_id(c, id)?))
+        .await?
+        .filter(|a| a.deleted_at.is_none())
+        .ok_or_else(|| AppError::not_found("account"))
+}

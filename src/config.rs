@@ -1,0 +1,458 @@
+//! Configuration: a TOML file plus `PASSERELLE_<SECTION>__<KEY>` environment overrides.
+//!
+//! The configuration is a plain value built once in `main` (or by a test) and carried in
+//! [`crate::state::AppState`]; nothing reads it from a global, so one process can run several
+//! instances with different settings. Every setting has a default, so the server runs with no
+//! file at all. `config.example.toml` documents each key; keep the two in step.
+
+use figment::{
+    Figment,
+    providers::{Format, Serialized, Toml},
+};
+use serde::{Deserialize, Serialize};
+use std::{net::SocketAddr, path::Path, time::Duration};
+
+/// Every setting of an instance, validated by [`Config::load`] before the server starts.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub instance: InstanceConfig,
+    pub database: DatabaseConfig,
+    pub federation: FederationConfig,
+    pub web: WebConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// Address and port the HTTP server listens on.
+    pub bind: String,
+    /// Largest request body accepted by forms and the JSON API, in bytes.
+    pub max_body_bytes: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct InstanceConfig {
+    /// Public host name (with `:port` if not the default one) under which the instance is known
+    /// to the fediverse. Empty means `localhost:<port of server.bind>`, allowed only when
+    /// binding a loopback address.
+    pub domain: String,
+    /// Name shown in page titles and in NodeInfo.
+    pub name: String,
+    /// Short description shown on the home page and in NodeInfo.
+    pub description: String,
+    /// Who may create an account: `open`, `invite-only` or `closed`.
+    pub registration: RegistrationMode,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum RegistrationMode {
+    Open,
+    InviteOnly,
+    Closed,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// `sqlite://PATH` (embedded, the default) or `postgres://USER@HOST/DB`.
+    pub url: String,
+    /// Connections kept open. SQLite always uses a single writer connection besides these.
+    pub pool_size: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct FederationConfig {
+    /// Allow plain-http federation with loopback hosts such as `localhost:PORT`. Unset means on
+    /// only when `instance.domain` is `localhost[:port]`.
+    pub allow_insecure_local: Option<bool>,
+    /// Require an HTTP signature on every ActivityPub fetch ("authorized fetch", "secure mode").
+    pub authorized_fetch: bool,
+    /// How many receiving instances are served in parallel by this node's delivery worker.
+    pub delivery_concurrency: usize,
+    /// How often the delivery worker looks for due deliveries written by other nodes.
+    #[serde(with = "humantime_serde")]
+    pub delivery_poll_interval: Duration,
+    /// First retry delay after a failed delivery; it doubles on each failure...
+    #[serde(with = "humantime_serde")]
+    pub retry_initial: Duration,
+    /// ...up to this cap, so a recovered instance is served again within this delay.
+    #[serde(with = "humantime_serde")]
+    pub retry_max: Duration,
+    /// An instance failing for this long is marked unreachable (its queue is kept and it is
+    /// still tried at the capped delay; it is resumed as soon as it answers).
+    #[serde(with = "humantime_serde")]
+    pub unreachable_after: Duration,
+    /// Undelivered activities older than this are dropped. `0s` keeps them until an admin acts.
+    #[serde(with = "humantime_serde")]
+    pub delivery_expiry: Duration,
+    /// Timeout for every outgoing HTTP request.
+    #[serde(with = "humantime_serde")]
+    pub request_timeout: Duration,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebConfig {
+    /// Mark session cookies `Secure`. Unset means on unless plain-http local federation is on.
+    pub secure_cookies: Option<bool>,
+    /// How long a web session lasts without use.
+    #[serde(with = "humantime_serde")]
+    pub session_lifetime: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            server: ServerConfig::default(),
+            instance: InstanceConfig::default(),
+            database: DatabaseConfig::default(),
+            federation: FederationConfig::default(),
+            web: WebConfig::default(),
+        }
+    }
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            bind: "127.0.0.1:8080".into(),
+            max_body_bytes: 1024 * 1024,
+        }
+    }
+}
+
+impl Default for InstanceConfig {
+    fn default() -> Self {
+        InstanceConfig {
+            domain: String::new(),
+            name: "Passerelle".into(),
+            description: String::new(),
+            registration: RegistrationMode::Open,
+        }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        DatabaseConfig {
+            url: "sqlite://data/passerelle.db".into(),
+            pool_size: 8,
+        }
+    }
+}
+
+impl Default for FederationConfig {
+    fn default() -> Self {
+        FederationConfig {
+            allow_insecure_local: None,
+            authorized_fetch: false,
+            delivery_concurrency: 64,
+            delivery_poll_interval: Duration::from_secs(5),
+            retry_initial: Duration::from_secs(30),
+            retry_max: Duration::from_secs(3600),
+            unreachable_after: Duration::from_secs(7 * 24 * 3600),
+            delivery_expiry: Duration::from_secs(30 * 24 * 3600),
+            request_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            secure_cookies: None,
+            session_lifetime: Duration::from_secs(30 * 24 * 3600),
+        }
+    }
+}
+
+/// A configuration problem, worded for the person who has to fix the file or variable.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+/// Which database engine a URL designates; the scheme alone decides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(String),
+    Postgres(String),
+}
+
+impl Config {
+    /// Reads defaults, then the TOML file if one is given, then `PASSERELLE_*` variables from
+    /// `env`, and validates the result. `env` is passed in (rather than read from the process)
+    /// so tests can build configurations side by side.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Config, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(path) = file {
+            if !path.exists() {
+                return Err(ConfigError(format!(
+                    "configuration file {} does not exist",
+                    path.display()
+                )));
+            }
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        let overrides: Vec<(String, String)> = env
+            .into_iter()
+            .filter(|(k, _)| k.starts_with("PASSERELLE_") && k.contains("__"))
+            .collect();
+        for (key, value) in overrides {
+            let name = key["PASSERELLE_".len()..].to_lowercase().replace("__", ".");
+            let value: figment::value::Value = value
+                .parse()
+                .unwrap_or_else(|_| figment::value::Value::from(value.clone()));
+            figment = figment.merge(Serialized::global(&name, value));
+        }
+        let config: Config = figment.extract().map_err(|e| {
+            let e = e.into_iter().next().map(|e| {
+                let path = e.path.join(".");
+                let source = if path.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " (key `{path}`, variable PASSERELLE_{})",
+                        path.replace('.', "__").to_uppercase()
+                    )
+                };
+                format!("invalid configuration: {}{source}", e.kind)
+            });
+            ConfigError(e.unwrap_or_else(|| "invalid configuration".into()))
+        })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks the values serde cannot check alone; the message names the key to fix.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let bind: SocketAddr = self.server.bind.parse().map_err(|_| {
+            ConfigError(format!(
+                "server.bind: `{}` is not an address and port such as 127.0.0.1:8080",
+                self.server.bind
+            ))
+        })?;
+        if self.instance.domain.is_empty() && !bind.ip().is_loopback() {
+            return Err(ConfigError(
+                "instance.domain: required when server.bind is not a loopback address (the \
+                 public host name members are known by, such as network.example.org)"
+                    .into(),
+            ));
+        }
+        if !self.instance.domain.is_empty() {
+            validate_domain(&self.instance.domain)?;
+        }
+        self.database_url()?;
+        if self.database.pool_size == 0 {
+            return Err(ConfigError("database.pool_size: must be at least 1".into()));
+        }
+        let f = &self.federation;
+        if f.delivery_concurrency == 0 {
+            return Err(ConfigError(
+                "federation.delivery_concurrency: must be at least 1".into(),
+            ));
+        }
+        for (name, value) in [
+            ("federation.delivery_poll_interval", f.delivery_poll_interval),
+            ("federation.retry_initial", f.retry_initial),
+            ("federation.retry_max", f.retry_max),
+            ("federation.request_timeout", f.request_timeout),
+            ("web.session_lifetime", self.web.session_lifetime),
+        ] {
+            if value.is_zero() {
+                return Err(ConfigError(format!("{name}: must be longer than 0s")));
+            }
+        }
+        if f.retry_max < f.retry_initial {
+            return Err(ConfigError(
+                "federation.retry_max: must not be shorter than federation.retry_initial".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The database URL, split by engine.
+    pub fn database_url(&self) -> Result<DatabaseUrl, ConfigError> {
+        let url = &self.database.url;
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err(ConfigError(
+                    "database.url: sqlite:// needs a file path, such as sqlite://data/passerelle.db"
+                        .into(),
+                ));
+            }
+            Ok(DatabaseUrl::Sqlite(path.to_string()))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(DatabaseUrl::Postgres(url.clone()))
+        } else {
+            Err(ConfigError(format!(
+                "database.url: `{url}` must start with sqlite:// or postgres://"
+            )))
+        }
+    }
+
+    /// The instance's public host (with port when not default), once the listening port is known.
+    pub fn domain_for_port(&self, port: u16) -> String {
+        if self.instance.domain.is_empty() {
+            format!("localhost:{port}")
+        } else {
+            self.instance.domain.clone()
+        }
+    }
+}
+
+/// True for `localhost` and `localhost:PORT`, the embedded default domain.
+pub fn is_localhost_domain(domain: &str) -> bool {
+    let host = domain.split(':').next().unwrap_or(domain);
+    host.eq_ignore_ascii_case("localhost") || host.to_ascii_lowercase().ends_with(".localhost")
+}
+
+fn validate_domain(domain: &str) -> Result<(), ConfigError> {
+    let bad = || {
+        ConfigError(format!(
+            "instance.domain: `{domain}` is not a host name such as network.example.org \
+             (no scheme, no path; add :port only if not 443)"
+        ))
+    };
+    let (host, port) = match domain.rsplit_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (domain, None),
+    };
+    if host.is_empty()
+        || !host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+        || host.starts_with(['.', '-'])
+    {
+        return Err(bad());
+    }
+    if let Some(p) = port {
+        p.parse::<u16>().map_err(|_| bad())?;
+    }
+    Ok(())
+}
+
+/// The settings that follow from others; computed once per instance.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub domain: String,
+    pub allow_insecure_local: bool,
+    pub secure_cookies: bool,
+}
+
+impl Config {
+    /// Fills in the settings whose default depends on other settings.
+    pub fn resolve(&self, port: u16) -> Resolved {
+        let domain = self.domain_for_port(port);
+        let allow_insecure_local = self
+            .federation
+            .allow_insecure_local
+            .unwrap_or_else(|| is_localhost_domain(&domain));
+        Resolved {
+            secure_cookies: self.web.secure_cookies.unwrap_or(!allow_insecure_local),
+            domain,
+            allow_insecure_local,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_are_valid_and_embedded() {
+        let c = Config::load(None, vec![]).unwrap();
+        assert_eq!(c.server.bind, "127.0.0.1:8080");
+        assert_eq!(
+            c.database_url().unwrap(),
+            DatabaseUrl::Sqlite("data/passerelle.db".into())
+        );
+        let r = c.resolve(8080);
+        assert_eq!(r.domain, "localhost:8080");
+        assert!(r.allow_insecure_local);
+        assert!(!r.secure_cookies);
+    }
+
+    #[test]
+    fn environment_overrides_file_values() {
+        let c = Config::load(
+            None,
+            env(&[
+                ("PASSERELLE_SERVER__BIND", "0.0.0.0:9000"),
+                ("PASSERELLE_INSTANCE__DOMAIN", "net.example.org"),
+                ("PASSERELLE_DATABASE__URL", "postgres://u@h/db"),
+                ("PASSERELLE_FEDERATION__ALLOW_INSECURE_LOCAL", "true"),
+                ("PASSERELLE_FEDERATION__RETRY_INITIAL", "200ms"),
+                ("PASSERELLE_INSTANCE__REGISTRATION", "invite-only"),
+                ("UNRELATED", "x"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.server.bind, "0.0.0.0:9000");
+        assert_eq!(c.federation.allow_insecure_local, Some(true));
+        assert_eq!(c.federation.retry_initial, Duration::from_millis(200));
+        assert_eq!(c.instance.registration, RegistrationMode::InviteOnly);
+        let r = c.resolve(9000);
+        assert_eq!(r.domain, "net.example.org");
+        assert!(r.allow_insecure_local);
+    }
+
+    #[test]
+    fn public_domain_is_secure_by_default() {
+        let c = Config::load(None, env(&[("PASSERELLE_INSTANCE__DOMAIN", "a.example")])).unwrap();
+        let r = c.resolve(8080);
+        assert!(!r.allow_insecure_local);
+        assert!(r.secure_cookies);
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        let e = Config::load(None, env(&[("PASSERELLE_SERVER__BIND", "nowhere")])).unwrap_err();
+        assert!(e.0.contains("server.bind"), "{e}");
+        let e = Config::load(None, env(&[("PASSERELLE_DATABASE__URL", "mysql://x")])).unwrap_err();
+        assert!(e.0.contains("database.url"), "{e}");
+        let e = Config::load(None, env(&[("PASSERELLE_SERVER__BINDD", "x")])).unwrap_err();
+        assert!(e.0.contains("bindd"), "{e}");
+        let e = Config::load(None, env(&[("PASSERELLE_FEDERATION__RETRY_MAX", "soon")]))
+            .unwrap_err();
+        assert!(e.0.contains("federation.retry_max"), "{e}");
+        let e = Config::load(None, env(&[("PASSERELLE_SERVER__BIND", "0.0.0.0:80")])).unwrap_err();
+        assert!(e.0.contains("instance.domain"), "{e}");
+        let e = Config::load(
+            None,
+            env(&[("PASSERELLE_INSTANCE__DOMAIN", "https://x.org/")]),
+        )
+        .unwrap_err();
+        assert!(e.0.contains("instance.domain"), "{e}");
+    }
+
+    #[test]
+    fn toml_file_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(
+            &path,
+            "[instance]\ndomain = \"b.example\"\nname = \"Réseau\"\n",
+        )
+        .unwrap();
+        let c = Config::load(Some(&path), vec![]).unwrap();
+        assert_eq!(c.instance.name, "Réseau");
+        let missing = Config::load(Some(&dir.path().join("nope.toml")), vec![]).unwrap_err();
+        assert!(missing.0.contains("does not exist"));
+    }
+}

@@ -1,0 +1,176 @@
+//! Table definitions shared by both backends (written by hand: `diesel print-schema` would
+//! give SQLite's `Integer` ids where PostgreSQL has `BigInt`). Keep in step with `migrations/`.
+
+diesel::table! {
+    actors (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        kind -> Text,
+        local -> Bool,
+        username -> Text,
+        username_key -> Text,
+        domain -> Text,
+        display_name -> Text,
+        summary -> Text,
+        avatar_url -> Nullable<Text>,
+        url -> Nullable<Text>,
+        inbox_url -> Text,
+        shared_inbox_url -> Nullable<Text>,
+        outbox_url -> Nullable<Text>,
+        followers_url -> Nullable<Text>,
+        following_url -> Nullable<Text>,
+        public_key_pem -> Text,
+        private_key_pem -> Nullable<Text>,
+        manually_approves_followers -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        last_refreshed_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    accounts (id) {
+        id -> BigInt,
+        actor_id -> BigInt,
+        email -> Nullable<Text>,
+        password_hash -> Text,
+        role -> Text,
+        disabled -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        account_id -> BigInt,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        account_id -> BigInt,
+        name -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    invitations (id) {
+        id -> BigInt,
+        code -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_by -> Nullable<BigInt>,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    follows (id) {
+        id -> BigInt,
+        follower_id -> BigInt,
+        followed_id -> BigInt,
+        state -> Text,
+        ap_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    posts (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        author_id -> BigInt,
+        local -> Bool,
+        content -> Text,
+        source -> Nullable<Text>,
+        language -> Nullable<Text>,
+        visibility -> Text,
+        in_reply_to -> Nullable<Text>,
+        url -> Nullable<Text>,
+        published -> Timestamp,
+        updated -> Nullable<Timestamp>,
+        deleted_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    activities (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        actor_id -> BigInt,
+        kind -> Text,
+        public -> Bool,
+        json -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    instances (id) {
+        id -> BigInt,
+        host -> Text,
+        created_at -> Timestamp,
+        next_attempt_at -> Timestamp,
+        failures -> Integer,
+        failing_since -> Nullable<Timestamp>,
+        unreachable -> Bool,
+        last_success_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        last_error_at -> Nullable<Timestamp>,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    deliveries (id) {
+        id -> BigInt,
+        activity_id -> BigInt,
+        instance_id -> BigInt,
+        inbox_url -> Text,
+        attempts -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    received_activities (ap_id) {
+        ap_id -> Text,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(accounts -> actors (actor_id));
+diesel::joinable!(sessions -> accounts (account_id));
+diesel::joinable!(api_tokens -> accounts (account_id));
+diesel::joinable!(posts -> actors (author_id));
+diesel::joinable!(activities -> actors (actor_id));
+diesel::joinable!(deliveries -> activities (activity_id));
+diesel::joinable!(deliveries -> instances (instance_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    actors,
+    accounts,
+    sessions,
+    api_tokens,
+    invitations,
+    follows,
+    posts,
+    activities,
+    instances,
+    deliveries,
+    received_activities,
+);

@@ -1,0 +1,74 @@
+//! `Create` of a post.
+
+use super::{IdRef, one_or_many_urls};
+use crate::{
+    actors::model::DbActor,
+    error::{AppError, AppResult},
+    federation::inbox::commit,
+    posts::{self, federation::NoteJson, model::DbPost},
+    state::AppState,
+};
+use activitypub_federation::{
+    config::Data, fetch::object_id::ObjectId, kinds::activity::CreateType, traits::Object,
+};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use url::Url;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Create {
+    #[serde(rename = "@context", skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub context: Option<Value>,
+    #[serde(rename = "type")]
+    pub kind: CreateType,
+    pub id: Url,
+    pub actor: IdRef,
+    /// The post, embedded (we always embed; a bare id is fetched).
+    pub object: Value,
+    #[serde(default, deserialize_with = "one_or_many_urls")]
+    pub to: Vec<Url>,
+    #[serde(default, deserialize_with = "one_or_many_urls")]
+    pub cc: Vec<Url>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<DateTime<Utc>>,
+}
+
+impl Create {
+    pub fn new(id: Url, author: &DbActor, note: NoteJson) -> Create {
+        Create {
+            context: Some(crate::federation::context(&[])),
+            kind: CreateType::Create,
+            id,
+            actor: IdRef(author.ap_id.0.clone()),
+            to: note.to.clone(),
+            cc: note.cc.clone(),
+            published: note.published,
+            object: serde_json::to_value(note).expect("notes serialise"),
+        }
+    }
+
+    pub async fn receive(self, data: &Data<AppState>, actor: DbActor) -> AppResult<()> {
+        let note = read_note(data, self.object).await?;
+        note.verify_author(&actor.ap_id)?;
+        let state = (**data).clone();
+        commit(data, &self.id, move |conn| {
+            posts::receive_create(conn, &state, &actor, &note).map(|_| ())
+        })
+        .await
+    }
+}
+
+/// The post of a Create or Update: embedded, or fetched when only its id was sent.
+pub async fn read_note(data: &Data<AppState>, object: Value) -> AppResult<NoteJson> {
+    match object {
+        Value::String(id) => {
+            let id = Url::parse(&id)?;
+            let post = ObjectId::<DbPost>::from(id).dereference(data).await?;
+            post.into_json(data).await
+        }
+        Value::Object(_) => serde_json::from_value(object)
+            .map_err(|e| AppError::BadRequest(format!("the post cannot be read: {e}"))),
+        _ => Err(AppError::BadRequest("object must be a post or its id".into())),
+    }
+}

@@ -1,0 +1,109 @@
+//! The activities this server accepts, in one enum, and the wire types of those it sends.
+//!
+//! Each activity module has the wire struct and its `receive`, which checks what only that
+//! activity can check (who may do it to what), fetches what it needs, then applies the effect
+//! through the owning domain inside [`super::inbox::commit`], the transaction that also records
+//! the activity id so that it is processed at most once.
+
+pub mod create;
+pub mod delete;
+pub mod follow;
+pub mod update;
+
+use crate::{actors::model::DbActor, error::AppResult, state::AppState};
+use activitypub_federation::config::Data;
+use serde::{Deserialize, Deserializer, Serialize};
+use url::Url;
+
+/// Every activity type accepted in an inbox. Anything else is answered 400 with its type named.
+#[derive(Debug)]
+pub enum InboxActivity {
+    Follow(follow::Follow),
+    Accept(follow::Accept),
+    Reject(follow::Reject),
+    Undo(follow::Undo),
+    Create(create::Create),
+    Update(update::Update),
+    Delete(delete::Delete),
+}
+
+/// The `type` values [`InboxActivity`] understands.
+pub const ACCEPTED_TYPES: &[&str] = &[
+    "Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete",
+];
+
+impl InboxActivity {
+    /// Reads an activity document by its `type`; the error says what is wrong with it.
+    pub fn parse(kind: &str, json: serde_json::Value) -> Result<InboxActivity, String> {
+        fn read<T: serde::de::DeserializeOwned>(json: serde_json::Value) -> Result<T, String> {
+            serde_json::from_value(json).map_err(|e| e.to_string())
+        }
+        Ok(match kind {
+            "Follow" => InboxActivity::Follow(read(json)?),
+            "Accept" => InboxActivity::Accept(read(json)?),
+            "Reject" => InboxActivity::Reject(read(json)?),
+            "Undo" => InboxActivity::Undo(read(json)?),
+            "Create" => InboxActivity::Create(read(json)?),
+            "Update" => InboxActivity::Update(read(json)?),
+            "Delete" => InboxActivity::Delete(read(json)?),
+            other => return Err(format!("activity type {other} is not supported by this server")),
+        })
+    }
+
+    /// Applies a received activity whose HTTP signature has been verified against `actor`.
+    pub async fn receive(self, data: &Data<AppState>, actor: DbActor) -> AppResult<()> {
+        match self {
+            InboxActivity::Follow(a) => a.receive(data, actor).await,
+            InboxActivity::Accept(a) => a.receive(data, actor).await,
+            InboxActivity::Reject(a) => a.receive(data, actor).await,
+            InboxActivity::Undo(a) => a.receive(data, actor).await,
+            InboxActivity::Create(a) => a.receive(data, actor).await,
+            InboxActivity::Update(a) => a.receive(data, actor).await,
+            InboxActivity::Delete(a) => a.receive(data, actor).await,
+        }
+    }
+}
+
+/// A property that may hold a URL or an embedded object with an `id`; we keep the id.
+/// (Senders may embed; we always send ids, which Lemmy requires.)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct IdRef(pub Url);
+
+impl<'de> Deserialize<'de> for IdRef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            Id(Url),
+            Object { id: Url },
+        }
+        match Either::deserialize(d)? {
+            Either::Id(u) | Either::Object { id: u } => Ok(IdRef(u)),
+        }
+    }
+}
+
+/// Reads `to`/`cc` whether given as one value or a list, skipping entries that are not URLs.
+pub fn one_or_many_urls<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Url>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(serde_json::Value),
+        Many(Vec<serde_json::Value>),
+    }
+    let values = match OneOrMany::deserialize(d)? {
+        OneOrMany::One(v) => vec![v],
+        OneOrMany::Many(v) => v,
+    };
+    Ok(values
+        .into_iter()
+        .filter_map(|v| match v {
+            serde_json::Value::String(s) => Url::parse(&s).ok().or_else(|| {
+                super::is_public_address(&s).then(|| Url::parse(super::PUBLIC).expect("valid"))
+            }),
+            serde_json::Value::Object(o) => o.get("id")?.as_str().and_then(|s| Url::parse(s).ok()),
+            _ => None,
+        })
+        .collect())
+}

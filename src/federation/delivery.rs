@@ -1,0 +1,564 @@
+//! The delivery worker: sends what the outbox recorded.
+//!
+//! - Each receiving server's queue is owned by one worker at a time through a lease on its
+//!   `instances` row (several nodes may run workers on PostgreSQL); the owner sends that
+//!   server's deliveries oldest first, so order is kept per server, while different servers are
+//!   served in parallel (`federation.delivery_concurrency`).
+//! - A failed attempt (network error, 5xx, 408, 429) stops the queue of that server and retries
+//!   it after a delay that doubles up to `federation.retry_max`. A server failing for
+//!   `federation.unreachable_after` is marked unreachable; it keeps its queue, is still tried at
+//!   the capped delay, and is resumed as soon as it answers or sends us an activity.
+//! - A refusal (other 4xx) drops that one activity: resending the same bytes cannot succeed.
+//! - A delivery row is deleted only after the server accepted it, so a crash at any moment
+//!   leads at worst to one resend, which receivers dedupe by activity id.
+
+use super::signatures::{SigningKey, sign_post};
+use crate::{
+    db::{Backend, DbConn, now, schema::{activities, actors, deliveries, instances}},
+    error::{AppError, AppResult},
+    state::AppState,
+};
+use chrono::{NaiveDateTime, TimeDelta};
+use diesel::{prelude::*, sql_types};
+use std::{collections::HashMap, sync::Arc, time::Duration};
+use tokio::task::JoinSet;
+use url::Url;
+
+/// A server's queue, claimed by this node.
+#[derive(Debug, QueryableByName)]
+struct Claimed {
+    #[diesel(sql_type = sql_types::BigInt)]
+    id: i64,
+    #[diesel(sql_type = sql_types::Text)]
+    host: String,
+}
+
+/// How long a claim lasts without renewal: a node that died releases its servers after this.
+fn lease_length(state: &AppState) -> Duration {
+    state.config.federation.request_timeout * 3
+}
+
+/// Runs the worker until the process stops.
+pub async fn run(state: AppState) {
+    release_own_leases(&state).await;
+    let mut running: JoinSet<()> = JoinSet::new();
+    let mut owned: std::collections::HashSet<i64> = Default::default();
+    let mut ids_by_task: HashMap<tokio::task::Id, i64> = HashMap::new();
+    let mut last_cleanup = std::time::Instant::now() - Duration::from_secs(3600);
+    let concurrency = state.config.federation.delivery_concurrency;
+    loop {
+        if last_cleanup.elapsed() > Duration::from_secs(60) {
+            last_cleanup = std::time::Instant::now();
+            if let Err(e) = cleanup(&state).await {
+                tracing::warn!("delivery cleanup failed: {e}");
+            }
+        }
+        let free = concurrency.saturating_sub(running.len());
+        let mut next_due = state.config.federation.delivery_poll_interval;
+        if free > 0 {
+            match claim(&state, free as i64).await {
+                Ok((claimed, due)) => {
+                    if let Some(due) = due {
+                        next_due = next_due.min(due);
+                    }
+                    for c in claimed {
+                        if !owned.insert(c.id) {
+                            continue;
+                        }
+                        let s = state.clone();
+                        let handle = running.spawn(async move { serve_instance(s, c.id, c.host).await });
+                        ids_by_task.insert(handle.id(), c.id);
+                    }
+                }
+                Err(e) => tracing::warn!("cannot claim deliveries: {e}"),
+            }
+        }
+        tokio::select! {
+            _ = state.delivery_wakeup.notified() => {}
+            _ = tokio::time::sleep(next_due) => {}
+            Some(done) = running.join_next_with_id() => {
+                let id = match done { Ok((id, ())) => id, Err(e) => e.id() };
+                if let Some(instance) = ids_by_task.remove(&id) { owned.remove(&instance); }
+            }
+        }
+        // collect every other finished task before claiming again
+        while let Some(done) = running.try_join_next_with_id() {
+            let id = match done {
+                Ok((id, ())) => id,
+                Err(e) => e.id(),
+            };
+            if let Some(instance) = ids_by_task.remove(&id) {
+                owned.remove(&instance);
+            }
+        }
+    }
+}
+
+/// Our node id is stable across restarts (host name and port), so leases left by a killed
+/// process of this node are taken back at once instead of after they expire.
+async fn release_own_leases(state: &AppState) {
+    let me = state.node_id.clone();
+    let _ = state
+        .db
+        .write(move |conn| {
+            diesel::update(instances::table.filter(instances::lease_owner.eq(&me)))
+                .set((
+                    instances::lease_owner.eq(None::<String>),
+                    instances::lease_until.eq(None::<NaiveDateTime>),
+                ))
+                .execute(conn)?;
+            Ok(())
+        })
+        .await;
+}
+
+/// Claims up to `limit` servers that have due deliveries and no live owner. Also returns when
+/// the next server in backoff becomes due, so the worker sleeps exactly that long.
+async fn claim(state: &AppState, limit: i64) -> AppResult<(Vec<Claimed>, Option<Duration>)> {
+    let me = state.node_id.clone();
+    let until = now() + TimeDelta::from_std(lease_length(state)).unwrap_or(TimeDelta::seconds(30));
+    let backend = state.db.backend();
+    state
+        .db
+        .write(move |conn| {
+            let now = now();
+            // On PostgreSQL, SKIP LOCKED lets nodes claim different servers without waiting
+            // on each other; the lease check keeps a server with one owner in every case.
+            let sql = match backend {
+                Backend::Postgres => {
+                    "UPDATE instances SET lease_owner = $1, lease_until = $2 WHERE id IN (\
+                     SELECT i.id FROM instances i WHERE i.next_attempt_at <= $3 \
+                     AND (i.lease_until IS NULL OR i.lease_until < $3) \
+                     AND EXISTS (SELECT 1 FROM deliveries d WHERE d.instance_id = i.id) \
+                     ORDER BY i.next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED) \
+                     RETURNING id, host"
+                }
+                Backend::Sqlite => {
+                    "UPDATE instances SET lease_owner = ?, lease_until = ? WHERE id IN (\
+                     SELECT i.id FROM instances i WHERE i.next_attempt_at <= ?3 \
+                     AND (i.lease_until IS NULL OR i.lease_until < ?3) \
+                     AND EXISTS (SELECT 1 FROM deliveries d WHERE d.instance_id = i.id) \
+                     ORDER BY i.next_attempt_at LIMIT ?4) RETURNING id, host"
+                }
+            };
+            let claimed: Vec<Claimed> = diesel::sql_query(sql)
+                .bind::<sql_types::Text, _>(&me)
+                .bind::<sql_types::Timestamp, _>(until)
+                .bind::<sql_types::Timestamp, _>(now)
+                .bind::<sql_types::BigInt, _>(limit)
+                .load(conn)?;
+            let next: Option<NaiveDateTime> = instances::table
+                .filter(instances::next_attempt_at.gt(now))
+                .filter(diesel::dsl::exists(
+                    deliveries::table.filter(deliveries::instance_id.eq(instances::id)),
+                ))
+                .select(diesel::dsl::min(instances::next_attempt_at))
+                .first(conn)?;
+            let due = next.map(|n| (n - now).to_std().unwrap_or_default() + Duration::from_millis(5));
+            Ok((claimed, due))
+        })
+        .await
+}
+
+/// One delivery, with what is needed to sign and send it.
+struct Pending {
+    id: i64,
+    inbox: String,
+    json: String,
+    actor_id: i64,
+    actor_ap_id: String,
+    private_key_pem: Option<String>,
+}
+
+fn next_batch(conn: &mut DbConn, instance_id: i64) -> AppResult<Vec<Pending>> {
+    let rows: Vec<(i64, String, String, i64, String, Option<String>)> = deliveries::table
+        .inner_join(activities::table.inner_join(actors::table))
+        .filter(deliveries::instance_id.eq(instance_id))
+        .order(deliveries::id.asc())
+        .limit(32)
+        .select((
+            deliveries::id,
+            deliveries::inbox_url,
+            activities::json,
+            actors::id,
+            actors::ap_id,
+            actors::private_key_pem,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, inbox, json, actor_id, actor_ap_id, private_key_pem)| Pending {
+            id,
+            inbox,
+            json,
+            actor_id,
+            actor_ap_id,
+            private_key_pem,
+        })
+        .collect())
+}
+
+enum Outcome {
+    Delivered,
+    Refused(String),
+    Failed(String),
+}
+
+/// Sends one server's queue in order until it is empty or an attempt fails.
+async fn serve_instance(state: AppState, instance_id: i64, host: String) {
+    let mut keys: HashMap<i64, SigningKey> = HashMap::new();
+    loop {
+        let batch = match state.db.read(move |c| next_batch(c, instance_id)).await {
+            Ok(b) => b,
+            Err(e) => {
+                tracing::warn!("delivery to {host}: cannot read queue: {e}");
+                return;
+            }
+        };
+        if batch.is_empty() {
+            let _ = release(&state, instance_id).await;
+            return;
+        }
+        for pending in batch {
+            if !renew_lease(&state, instance_id).await {
+                return; // another node took over after our lease expired
+            }
+            let outcome = send(&state, &mut keys, &pending).await;
+            let result = match outcome {
+                Outcome::Delivered => {
+                    state.metrics.delivery_sent(&host);
+                    record_success(&state, instance_id, pending.id).await
+                }
+                Outcome::Refused(reason) => {
+                    tracing::info!("delivery to {} refused, dropped: {reason}", pending.inbox);
+                    state.metrics.delivery_failed(&host, "refused");
+                    record_refusal(&state, instance_id, pending.id, reason).await
+                }
+                Outcome::Failed(reason) => {
+                    tracing::info!("delivery to {} failed, will retry: {reason}", pending.inbox);
+                    state.metrics.delivery_failed(&host, "retry");
+                    let _ = record_failure(&state, instance_id, pending.id, reason).await;
+                    return;
+                }
+            };
+            if let Err(e) = result {
+                tracing::warn!("delivery to {host}: cannot record outcome: {e}");
+                return;
+            }
+        }
+    }
+}
+
+async fn send(state: &AppState, keys: &mut HashMap<i64, SigningKey>, p: &Pending) -> Outcome {
+    let key = match keys.get(&p.actor_id) {
+        Some(k) => k.clone(),
+        None => {
+            let Some(pem) = &p.private_key_pem else {
+                return Outcome::Refused("the sending actor has no private key".into());
+            };
+            match SigningKey::from_pem(&p.actor_ap_id, pem) {
+                Ok(k) => {
+                    keys.insert(p.actor_id, k.clone());
+                    k
+                }
+                Err(e) => return Outcome::Refused(format!("unusable private key: {e}")),
+            }
+        }
+    };
+    let Ok(url) = Url::parse(&p.inbox) else {
+        return Outcome::Refused("invalid inbox URL".into());
+    };
+    if let Err(e) = super::check_url_allowed(&url, state.allow_insecure_local) {
+        return Outcome::Refused(e.to_string());
+    }
+    let body = p.json.clone().into_bytes();
+    let headers = match sign_post(&key, &url, &body) {
+        Ok(h) => h,
+        Err(e) => return Outcome::Refused(e.to_string()),
+    };
+    match state.http.post(url).headers(headers).body(body).send().await {
+        Ok(resp) => {
+            let status = resp.status();
+            if status.is_success() {
+                Outcome::Delivered
+            } else if status.is_client_error()
+                && status != http::StatusCode::REQUEST_TIMEOUT
+                && status != http::StatusCode::TOO_MANY_REQUESTS
+            {
+                let text: String = resp.text().await.unwrap_or_default().chars().take(300).collect();
+                Outcome::Refused(format!("{status}: {text}"))
+            } else {
+                Outcome::Failed(format!("HTTP {status}"))
+            }
+        }
+        Err(e) => Outcome::Failed(error_chain(&e)),
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut source = e.source();
+    while let Some(inner) = source {
+        s.push_str(": ");
+        s.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    s
+}
+
+async fn renew_lease(state: &AppState, instance_id: i64) -> bool {
+    let me = state.node_id.clone();
+    let until = now() + TimeDelta::from_std(lease_length(state)).unwrap_or(TimeDelta::seconds(30));
+    state
+        .db
+        .write(move |conn| {
+            Ok(diesel::update(
+                instances::table
+                    .find(instance_id)
+                    .filter(instances::lease_owner.eq(&me)),
+            )
+            .set(instances::lease_until.eq(until))
+            .execute(conn)?)
+        })
+        .await
+        .map(|n| n == 1)
+        .unwrap_or(false)
+}
+
+async fn release(state: &AppState, instance_id: i64) -> AppResult<()> {
+    let me = state.node_id.clone();
+    state
+        .db
+        .write(move |conn| {
+            diesel::update(
+                instances::table
+                    .find(instance_id)
+                    .filter(instances::lease_owner.eq(&me)),
+            )
+            .set((
+                instances::lease_owner.eq(None::<String>),
+                instances::lease_until.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?;
+            Ok(())
+        })
+        .await
+}
+
+async fn record_success(state: &AppState, instance_id: i64, delivery_id: i64) -> AppResult<()> {
+    state
+        .db
+        .write(move |conn| {
+            diesel::delete(deliveries::table.find(delivery_id)).execute(conn)?;
+            mark_reachable(conn, instance_id)?;
+            Ok(())
+        })
+        .await
+}
+
+/// Clears a server's failure state; called after a delivery succeeded or an activity arrived.
+pub fn mark_reachable(conn: &mut DbConn, instance_id: i64) -> AppResult<()> {
+    let now = now();
+    diesel::update(instances::table.find(instance_id))
+        .set((
+            instances::failures.eq(0),
+            instances::failing_since.eq(None::<NaiveDateTime>),
+            instances::unreachable.eq(false),
+            instances::next_attempt_at.eq(now),
+            instances::last_success_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+async fn record_refusal(
+    state: &AppState,
+    instance_id: i64,
+    delivery_id: i64,
+    reason: String,
+) -> AppResult<()> {
+    state
+        .db
+        .write(move |conn| {
+            diesel::delete(deliveries::table.find(delivery_id)).execute(conn)?;
+            // the server answered: it is reachable, even if it refused this activity
+            mark_reachable(conn, instance_id)?;
+            diesel::update(instances::table.find(instance_id))
+                .set((
+                    instances::last_error.eq(Some(reason)),
+                    instances::last_error_at.eq(Some(now())),
+                ))
+                .execute(conn)?;
+            Ok(())
+        })
+        .await
+}
+
+/// Delay before the `failures`-th retry: `initial × 2^(failures-1)`, capped at `max`.
+pub fn backoff(initial: Duration, max: Duration, failures: i32) -> Duration {
+    let exp = failures.clamp(1, 31) as u32 - 1;
+    initial
+        .checked_mul(1u32 << exp.min(20))
+        .unwrap_or(max)
+        .min(max)
+}
+
+async fn record_failure(
+    state: &AppState,
+    instance_id: i64,
+    delivery_id: i64,
+    reason: String,
+) -> AppResult<()> {
+    let fed = state.config.federation.clone();
+    let me = state.node_id.clone();
+    state
+        .db
+        .write(move |conn| {
+            let now = now();
+            let (failures, failing_since): (i32, Option<NaiveDateTime>) = instances::table
+                .find(instance_id)
+                .select((instances::failures, instances::failing_since))
+                .first(conn)?;
+            let failures = failures + 1;
+            let since = failing_since.unwrap_or(now);
+            let unreachable = (now - since).to_std().unwrap_or_default() >= fed.unreachable_after;
+            let delay = backoff(fed.retry_initial, fed.retry_max, failures);
+            diesel::update(deliveries::table.find(delivery_id))
+                .set(deliveries::attempts.eq(deliveries::attempts + 1))
+                .execute(conn)?;
+            diesel::update(
+                instances::table
+                    .find(instance_id)
+                    .filter(instances::lease_owner.eq(&me)),
+            )
+            .set((
+                instances::failures.eq(failures),
+                instances::failing_since.eq(Some(since)),
+                instances::unreachable.eq(unreachable),
+                instances::next_attempt_at
+                    .eq(now + TimeDelta::from_std(delay).unwrap_or(TimeDelta::hours(1))),
+                instances::last_error.eq(Some(reason)),
+                instances::last_error_at.eq(Some(now)),
+                instances::lease_owner.eq(None::<String>),
+                instances::lease_until.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?;
+            Ok(())
+        })
+        .await
+}
+
+/// Drops deliveries older than `federation.delivery_expiry` (if set) and forgets received
+/// activity ids old enough that no sender still retries them.
+async fn cleanup(state: &AppState) -> AppResult<()> {
+    let expiry = state.config.federation.delivery_expiry;
+    state
+        .db
+        .write(move |conn| {
+            let now = now();
+            if !expiry.is_zero() {
+                let limit = now - TimeDelta::from_std(expiry).unwrap_or(TimeDelta::days(30));
+                let n = diesel::delete(deliveries::table.filter(deliveries::created_at.lt(limit)))
+                    .execute(conn)?;
+                if n > 0 {
+                    tracing::warn!("dropped {n} deliveries older than the configured expiry");
+                }
+            }
+            crate::federation::inbox::forget_old_received(conn, now - TimeDelta::days(30))?;
+            Ok(())
+        })
+        .await
+}
+
+/// Queue state of one receiving server, for `passerelle admin deliveries` and `/metrics`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct InstanceQueue {
+    pub host: String,
+    pub pending: i64,
+    pub oldest_pending: Option<NaiveDateTime>,
+    pub last_success_at: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+    pub last_error_at: Option<NaiveDateTime>,
+    pub failures: i32,
+    pub unreachable: bool,
+    pub next_attempt_at: NaiveDateTime,
+}
+
+/// Every known server with its queue, busiest first.
+pub fn queue_state(conn: &mut DbConn) -> AppResult<Vec<InstanceQueue>> {
+    let rows: Vec<(String, Option<String>, Option<NaiveDateTime>, Option<NaiveDateTime>, i32, bool, NaiveDateTime, i64)> =
+        instances::table
+            .select((
+                instances::host,
+                instances::last_error,
+                instances::last_error_at,
+                instances::last_success_at,
+                instances::failures,
+                instances::unreachable,
+                instances::next_attempt_at,
+                instances::id,
+            ))
+            .load(conn)?;
+    let pending: Vec<(i64, i64, Option<NaiveDateTime>)> = deliveries::table
+        .group_by(deliveries::instance_id)
+        .select((
+            deliveries::instance_id,
+            diesel::dsl::count_star(),
+            diesel::dsl::min(deliveries::created_at),
+        ))
+        .load(conn)?;
+    let pending: HashMap<i64, (i64, Option<NaiveDateTime>)> =
+        pending.into_iter().map(|(i, n, o)| (i, (n, o))).collect();
+    let mut out: Vec<InstanceQueue> = rows
+        .into_iter()
+        .map(|(host, last_error, last_error_at, last_success_at, failures, unreachable, next, id)| {
+            let (pending, oldest_pending) = pending.get(&id).cloned().unwrap_or((0, None));
+            InstanceQueue {
+                host,
+                pending,
+                oldest_pending,
+                last_success_at,
+                last_error,
+                last_error_at,
+                failures,
+                unreachable,
+                next_attempt_at: next,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.pending.cmp(&a.pending).then(a.host.cmp(&b.host)));
+    Ok(out)
+}
+
+/// Wakes this node's worker after a commit that queued deliveries.
+pub fn wake(state: &AppState) {
+    state.delivery_wakeup.notify_one();
+}
+
+#[allow(dead_code)]
+fn _assert_send(state: AppState) -> impl std::future::Future<Output = ()> + Send {
+    let s = Arc::new(state);
+    async move { run((*s).clone()).await }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        let i = Duration::from_secs(30);
+        let m = Duration::from_secs(3600);
+        assert_eq!(backoff(i, m, 1), Duration::from_secs(30));
+        assert_eq!(backoff(i, m, 2), Duration::from_secs(60));
+        assert_eq!(backoff(i, m, 5), Duration::from_secs(480));
+        assert_eq!(backoff(i, m, 8), Duration::from_secs(3600));
+        assert_eq!(backoff(i, m, 1000), Duration::from_secs(3600));
+    }
+}
+
+impl From<tokio::task::JoinError> for AppError {
+    fn from(e: tokio::task::JoinError) -> Self {
+        AppError::Internal(e.into())
+    }
+}

@@ -1,0 +1,329 @@
+//! The inbox: where other servers POST activities.
+//!
+//! Order of checks, each refusing with a reason: body size (413, by the router's limit),
+//! readable JSON with `id`, `type` and `actor` (400), a valid HTTP signature whose key belongs
+//! to the activity's actor and a `Digest` matching the body (401), the activity id on the
+//! actor's server (400), a supported type and well-formed content (400), then the activity's own
+//! checks. The effect and the activity id are written in one transaction; an id seen before has
+//! no effect (202, as for a first delivery, so the sender stops retrying).
+
+use super::{
+    activities::{IdRef, InboxActivity},
+    delivery,
+    same_origin,
+    signatures::{PendingSignature, VerifyError, parse_request_signature},
+};
+use crate::{
+    actors::{federation::dereference, model::DbActor},
+    db::{DbConn, now, schema::{instances, received_activities}},
+    error::{AppError, AppResult},
+    state::AppState,
+};
+use activitypub_federation::{config::Data, fetch::object_id::ObjectId};
+use axum::{
+    body::Bytes,
+    extract::{OriginalUri, Path},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Deserialize;
+use url::Url;
+
+/// `POST /inbox`, the shared inbox.
+pub async fn shared_inbox(
+    data: Data<AppState>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    respond(&data, receive(&data, &uri, &headers, &body).await)
+}
+
+/// `POST /users/{name}/inbox`: the same processing, for an actor that must exist here.
+pub async fn actor_inbox(
+    data: Data<AppState>,
+    Path(name): Path<String>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let domain = data.domain.clone();
+    let exists = data
+        .db
+        .read(move |c| Ok(crate::actors::model::by_handle(c, &name, &domain)?.is_some_and(|a| a.local)))
+        .await;
+    match exists {
+        Ok(true) => respond(&data, receive(&data, &uri, &headers, &body).await),
+        Ok(false) => AppError::not_found("actor").into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Outcome of a POST to an inbox, as counted in `/metrics`.
+pub enum Received {
+    Accepted,
+    Duplicate,
+}
+
+fn respond(data: &Data<AppState>, result: Result<Received, Refusal>) -> Response {
+    match result {
+        Ok(Received::Accepted) => {
+            data.metrics.inbox("accepted", "");
+            StatusCode::ACCEPTED.into_response()
+        }
+        Ok(Received::Duplicate) => {
+            data.metrics.inbox("duplicate", "");
+            StatusCode::ACCEPTED.into_response()
+        }
+        Err(Refusal { reason, error }) => {
+            data.metrics.inbox("refused", reason);
+            tracing::debug!("inbox refused ({reason}): {error}");
+            error.into_response()
+        }
+    }
+}
+
+/// A refused activity: the metrics label and the error answered.
+pub struct Refusal {
+    pub reason: &'static str,
+    pub error: AppError,
+}
+
+fn refuse(reason: &'static str, error: AppError) -> Refusal {
+    Refusal { reason, error }
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    id: Url,
+    #[serde(rename = "type")]
+    kind: String,
+    actor: IdRef,
+    #[serde(default)]
+    object: Option<serde_json::Value>,
+}
+
+/// The whole receive path, for the shared and the personal inboxes.
+pub async fn receive(
+    data: &Data<AppState>,
+    uri: &http::Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Received, Refusal> {
+    let json: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
+        refuse("malformed", AppError::BadRequest(format!("the body is not JSON: {e}")))
+    })?;
+    let envelope: Envelope = serde_json::from_value(json.clone()).map_err(|e| {
+        refuse(
+            "malformed",
+            AppError::BadRequest(format!("an activity needs an id, a type and an actor: {e}")),
+        )
+    })?;
+    let actor_id = envelope.actor.0.clone();
+    let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+
+    let signature = parse_request_signature("POST", path, headers, &data.domain, Some(body))
+        .map_err(|e| signature_refusal(&e))?;
+    let owner = signature.key_owner().map_err(|e| signature_refusal(&e))?;
+    if owner != actor_id {
+        return Err(refuse(
+            "signature",
+            AppError::Unauthorized(format!(
+                "the request is signed by {owner}, but the activity's actor is {actor_id}"
+            )),
+        ));
+    }
+    if data.is_local_url(&actor_id) {
+        return Err(refuse(
+            "origin",
+            AppError::BadRequest("activities of local actors are not accepted from outside".into()),
+        ));
+    }
+    same_origin(&envelope.id, &actor_id).map_err(|e| refuse("origin", e))?;
+    if already_received(data, &envelope.id).await.map_err(|e| refuse("internal", e))? {
+        return Ok(Received::Duplicate);
+    }
+
+    // An account deleted on its server can no longer be fetched; if we never knew it there is
+    // nothing to undo, so its Delete is acknowledged without verification.
+    let self_delete = envelope.kind == "Delete"
+        && envelope.object.as_ref().and_then(object_id).as_ref() == Some(&actor_id);
+    if self_delete && known_actor(data, &actor_id).await.map_err(|e| refuse("internal", e))?.is_none() {
+        return Ok(Received::Duplicate);
+    }
+
+    let actor = verified_actor(data, &signature, &actor_id).await?;
+    let activity = InboxActivity::parse(&envelope.kind, json).map_err(|reason| {
+        let label = if super::activities::ACCEPTED_TYPES.contains(&envelope.kind.as_str()) {
+            "malformed"
+        } else {
+            "unsupported"
+        };
+        refuse(label, AppError::BadRequest(reason))
+    })?;
+    let domain = actor.domain.clone();
+    activity.receive(data, actor).await.map_err(|e| {
+        let reason = match &e {
+            AppError::Conflict(_) => return refuse_duplicate(),
+            AppError::Federation(_) => "fetch_failed",
+            AppError::Internal(_) | AppError::Unavailable(_) => "internal",
+            AppError::NotFound(_) => "unknown_object",
+            _ => "rejected",
+        };
+        refuse(reason, e)
+    })?;
+    resume_instance(data, domain).await;
+    Ok(Received::Accepted)
+}
+
+fn refuse_duplicate() -> Refusal {
+    refuse(
+        "duplicate",
+        AppError::Conflict("this activity was already received".into()),
+    )
+}
+
+fn object_id(v: &serde_json::Value) -> Option<Url> {
+    match v {
+        serde_json::Value::String(s) => Url::parse(s).ok(),
+        serde_json::Value::Object(o) => o.get("id")?.as_str().and_then(|s| Url::parse(s).ok()),
+        _ => None,
+    }
+}
+
+fn signature_refusal(e: &VerifyError) -> Refusal {
+    let reason = match e {
+        VerifyError::Digest => "digest",
+        VerifyError::Missing => "unsigned",
+        _ => "signature",
+    };
+    refuse(reason, AppError::Unauthorized(e.to_string()))
+}
+
+/// The verified signer of a GET (see [`super::fetch::Requester`]).
+pub async fn verified_actor_for_fetch(
+    data: &Data<AppState>,
+    signature: &PendingSignature,
+    actor_id: &Url,
+) -> AppResult<DbActor> {
+    verified_actor(data, signature, actor_id).await.map_err(|r| r.error)
+}
+
+async fn known_actor(data: &Data<AppState>, id: &Url) -> AppResult<Option<DbActor>> {
+    let id = id.to_string();
+    data.db
+        .read(move |c| Ok(crate::actors::model::by_ap_id(c, &id)?))
+        .await
+}
+
+/// The actor whose key made the signature: from our cache, or fetched; if the cached key does
+/// not match (the actor may have rotated it), fetched again once.
+async fn verified_actor(
+    data: &Data<AppState>,
+    signature: &PendingSignature,
+    actor_id: &Url,
+) -> Result<DbActor, Refusal> {
+    let cached = known_actor(data, actor_id)
+        .await
+        .map_err(|e| refuse("internal", e))?
+        .filter(|a| a.deleted_at.is_none());
+    let fetch_error = |e: AppError| {
+        refuse(
+            "key_unavailable",
+            AppError::Unauthorized(format!("cannot get the key of {actor_id}: {e}")),
+        )
+    };
+    let actor = match cached {
+        Some(a) => a,
+        None => dereference(data, actor_id).await.map_err(fetch_error)?,
+    };
+    match signature.verify(&data.keys, &actor.public_key_pem) {
+        Ok(()) => Ok(actor),
+        Err(first) => {
+            let refreshed = ObjectId::<DbActor>::from(actor_id.clone())
+                .dereference_forced(data)
+                .await
+                .map_err(fetch_error)?;
+            if refreshed.public_key_pem == actor.public_key_pem {
+                return Err(signature_refusal(&first));
+            }
+            signature
+                .verify(&data.keys, &refreshed.public_key_pem)
+                .map_err(|e| signature_refusal(&e))?;
+            Ok(refreshed)
+        }
+    }
+}
+
+async fn already_received(data: &Data<AppState>, id: &Url) -> AppResult<bool> {
+    let id = id.to_string();
+    data.db
+        .read(move |conn| {
+            Ok(diesel::select(diesel::dsl::exists(
+                received_activities::table.filter(received_activities::ap_id.eq(id)),
+            ))
+            .get_result(conn)?)
+        })
+        .await
+}
+
+/// Runs `apply` in one transaction with the record of `activity_id`; if that id was already
+/// recorded (a redelivery racing the first one), nothing is applied.
+pub async fn commit<F>(data: &Data<AppState>, activity_id: &Url, apply: F) -> AppResult<()>
+where
+    F: FnOnce(&mut DbConn) -> AppResult<()> + Send + 'static,
+{
+    let id = activity_id.to_string();
+    data.db
+        .write(move |conn| {
+            let seen: bool = diesel::select(diesel::dsl::exists(
+                received_activities::table.filter(received_activities::ap_id.eq(&id)),
+            ))
+            .get_result(conn)?;
+            if seen {
+                return Ok(());
+            }
+            diesel::insert_into(received_activities::table)
+                .values((
+                    received_activities::ap_id.eq(&id),
+                    received_activities::received_at.eq(now()),
+                ))
+                .execute(conn)?;
+            apply(conn)
+        })
+        .await?;
+    delivery::wake(data);
+    Ok(())
+}
+
+/// A server that sends us activities is up: resume deliveries to it at once if it was failing.
+async fn resume_instance(data: &Data<AppState>, domain: String) {
+    let resumed = data
+        .db
+        .write(move |conn| {
+            let failing: Option<i64> = instances::table
+                .filter(instances::host.eq(&domain))
+                .filter(instances::failures.gt(0).or(instances::unreachable.eq(true)))
+                .select(instances::id)
+                .first(conn)
+                .optional()?;
+            if let Some(id) = failing {
+                delivery::mark_reachable(conn, id)?;
+            }
+            Ok(failing.is_some())
+        })
+        .await;
+    if matches!(resumed, Ok(true)) {
+        delivery::wake(data);
+    }
+}
+
+/// Forgets received ids older than `before`: senders stop retrying long before.
+pub fn forget_old_received(conn: &mut DbConn, before: NaiveDateTime) -> AppResult<usize> {
+    Ok(diesel::delete(
+        received_activities::table.filter(received_activities::received_at.lt(before)),
+    )
+    .execute(conn)?)
+}

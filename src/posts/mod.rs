@@ -1,0 +1,395 @@
+//! Short posts (`Note`): writing, editing and deleting them, the home feed, and receiving the
+//! posts of the people members follow.
+
+pub mod api;
+pub mod federation;
+pub mod model;
+pub mod web;
+
+use crate::{
+    actors::model::DbActor,
+    db::{DbConn, now},
+    error::{AppError, AppResult, FieldError},
+    federation::{
+        activities::{
+            create::Create,
+            delete::{Delete, Tombstone},
+            update::Update,
+        },
+        delivery,
+        outbox::{self, new_id},
+    },
+    follows, html,
+    state::AppState,
+};
+use federation::NoteJson;
+use model::{DbPost, NewPost};
+use serde::Deserialize;
+use url::Url;
+
+/// Longest post a member may write, in characters.
+pub const MAX_POST_CHARS: usize = 5000;
+
+/// Who may read a post.
+pub const VISIBILITIES: &[&str] = &["public", "unlisted", "followers"];
+
+/// What a member writes; validated by [`PostInput::validate`].
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct PostInput {
+    /// Plain text; blank lines separate paragraphs, URLs become links.
+    pub text: String,
+    /// `public` (default), `unlisted` (not in public lists) or `followers`.
+    #[serde(default)]
+    pub visibility: Option<String>,
+    /// BCP 47 language tag of the text, such as `fr` or `en-GB`.
+    #[serde(default)]
+    pub language: Option<String>,
+}
+
+/// A post ready to be stored: validated text and settings.
+struct ValidPost {
+    text: String,
+    visibility: String,
+    language: Option<String>,
+}
+
+/// Whether a string is a well-formed BCP 47 language tag.
+pub fn valid_language(tag: &str) -> bool {
+    tag.len() <= 35 && tag.parse::<unic_langid::LanguageIdentifier>().is_ok()
+}
+
+impl PostInput {
+    fn validate(self) -> AppResult<ValidPost> {
+        let mut errors = vec![];
+        let text = self.text.trim().to_string();
+        if text.is_empty() {
+            errors.push(FieldError::new("text", "empty", "Write something before posting."));
+        } else if text.chars().count() > MAX_POST_CHARS {
+            errors.push(FieldError::new(
+                "text",
+                "too_long",
+                format!("A post can have at most {MAX_POST_CHARS} characters."),
+            ));
+        }
+        let visibility = self
+            .visibility
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| "public".into());
+        if !VISIBILITIES.contains(&visibility.as_str()) {
+            errors.push(FieldError::new(
+                "visibility",
+                "unknown",
+                "Visibility must be public, unlisted or followers.",
+            ));
+        }
+        let language = self.language.map(|l| l.trim().to_string()).filter(|l| !l.is_empty());
+        if let Some(l) = &language
+            && !valid_language(l)
+        {
+            errors.push(FieldError::new(
+                "language",
+                "invalid",
+                "The language must be a language code such as fr or en.",
+            ));
+        }
+        if errors.is_empty() {
+            Ok(ValidPost {
+                text,
+                visibility,
+                language,
+            })
+        } else {
+            Err(AppError::Invalid(errors))
+        }
+    }
+}
+
+fn followers_url(author: &DbActor) -> AppResult<Url> {
+    author
+        .followers_url
+        .as_deref()
+        .map(Url::parse)
+        .transpose()?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("actor without followers collection")))
+}
+
+/// A member writes a post: stored, and sent to their followers' servers.
+pub async fn create(state: &AppState, author: DbActor, input: PostInput) -> AppResult<DbPost> {
+    let input = input.validate()?;
+    let s = state.clone();
+    let post = state
+        .db
+        .write(move |conn| {
+            let now = now();
+            let ap_id = new_id(&s.base_url, "posts");
+            let post = model::insert(
+                conn,
+                &NewPost {
+                    ap_id: ap_id.to_string(),
+                    author_id: author.id,
+                    local: true,
+                    content: html::plain_text_to_html(&input.text),
+                    source: Some(input.text),
+                    language: input.language,
+                    visibility: input.visibility,
+                    in_reply_to: None,
+                    url: Some(ap_id.to_string()),
+                    published: now,
+                    updated: None,
+                    created_at: now,
+                },
+            )?;
+            let note = post.to_json(&author)?;
+            let create = Create::new(new_id(&s.base_url, "activities"), &author, note);
+            let inboxes = follows::model::follower_inboxes(conn, author.id)?;
+            outbox::enqueue(conn, &s.domain, &author, &create, inboxes)?;
+            Ok(post)
+        })
+        .await?;
+    delivery::wake(state);
+    Ok(post)
+}
+
+/// Finds a post of `author` by id, for editing or deleting it.
+fn own_post(conn: &mut DbConn, author: &DbActor, post_id: i64) -> AppResult<DbPost> {
+    use crate::db::schema::posts;
+    use diesel::prelude::*;
+    posts::table
+        .find(post_id)
+        .filter(posts::author_id.eq(author.id))
+        .filter(posts::deleted_at.is_null())
+        .select(DbPost::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::not_found("post"))
+}
+
+/// A member edits one of their posts; followers' servers receive an Update.
+pub async fn edit(
+    state: &AppState,
+    author: DbActor,
+    post_id: i64,
+    input: PostInput,
+) -> AppResult<DbPost> {
+    let input = input.validate()?;
+    let s = state.clone();
+    let post = state
+        .db
+        .write(move |conn| {
+            let post = own_post(conn, &author, post_id)?;
+            if post.visibility != input.visibility {
+                return Err(AppError::invalid(
+                    "visibility",
+                    "immutable",
+                    "The visibility of a published post cannot be changed.",
+                ));
+            }
+            let post = model::update_content(
+                conn,
+                post.id,
+                &html::plain_text_to_html(&input.text),
+                Some(&input.text),
+                input.language.as_deref(),
+                now(),
+            )?;
+            let note = post.to_json(&author)?;
+            let update = Update::new(new_id(&s.base_url, "activities"), &author, note);
+            let inboxes = follows::model::follower_inboxes(conn, author.id)?;
+            outbox::enqueue(conn, &s.domain, &author, &update, inboxes)?;
+            Ok(post)
+        })
+        .await?;
+    delivery::wake(state);
+    Ok(post)
+}
+
+/// A member deletes one of their posts; followers' servers receive a Delete.
+pub async fn delete(state: &AppState, author: DbActor, post_id: i64) -> AppResult<()> {
+    let s = state.clone();
+    state
+        .db
+        .write(move |conn| {
+            let post = own_post(conn, &author, post_id)?;
+            model::mark_deleted(conn, post.id, now())?;
+            let (to, cc) = federation::addressing(&post.visibility, &followers_url(&author)?);
+            let delete = Delete::new(
+                new_id(&s.base_url, "activities"),
+                &author,
+                Tombstone::new(post.ap_id.0.clone()),
+                to,
+                cc,
+            );
+            let inboxes = follows::model::follower_inboxes(conn, author.id)?;
+            outbox::enqueue(conn, &s.domain, &author, &delete, inboxes)?;
+            Ok(())
+        })
+        .await?;
+    delivery::wake(state);
+    Ok(())
+}
+
+/// Whether a received post concerns this instance: its author is followed here, or it is
+/// addressed to one of our actors. Other posts are not stored.
+fn wanted(conn: &mut DbConn, state: &AppState, author: &DbActor, note: &NoteJson) -> AppResult<bool> {
+    if follows::model::has_local_follower(conn, author.id)? {
+        return Ok(true);
+    }
+    for url in note.to.iter().chain(&note.cc) {
+        if state.is_local_url(url)
+            && crate::actors::model::by_ap_id(conn, url.as_str())?.is_some()
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Builds the row of a received post, sanitising its HTML.
+fn new_remote_post(author: &DbActor, note: &NoteJson) -> AppResult<NewPost> {
+    let (content, language) = note.content_and_language();
+    if content.len() > federation::MAX_REMOTE_CONTENT {
+        return Err(AppError::BadRequest("the post is too long".into()));
+    }
+    let visibility = federation::visibility_of(&note.to, &note.cc, author.followers_url.as_deref());
+    let now = now();
+    Ok(NewPost {
+        ap_id: note.id.to_string(),
+        author_id: author.id,
+        local: false,
+        content: html::sanitize(&content),
+        source: None,
+        language,
+        visibility: visibility.into(),
+        in_reply_to: note.in_reply_to.as_ref().map(Url::to_string),
+        url: note
+            .url
+            .as_ref()
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+            .map(Url::to_string),
+        published: note.published.map(|p| p.naive_utc()).unwrap_or(now).min(now),
+        updated: note.updated.map(|u| u.naive_utc()),
+        created_at: now,
+    })
+}
+
+/// Stores a received post if this instance wants it (see [`wanted`]). Direct messages are not
+/// stored by this version. Returns whether it was stored.
+pub fn receive_create(
+    conn: &mut DbConn,
+    state: &AppState,
+    author: &DbActor,
+    note: &NoteJson,
+) -> AppResult<bool> {
+    if model::by_ap_id(conn, note.id.as_str())?.is_some() {
+        return Ok(false);
+    }
+    let row = new_remote_post(author, note)?;
+    if row.visibility == "direct" || !wanted(conn, state, author, note)? {
+        return Ok(false);
+    }
+    model::insert(conn, &row)?;
+    Ok(true)
+}
+
+/// Applies a received edit to a post we have (posts we do not have are ignored, unless wanted).
+pub fn receive_update(
+    conn: &mut DbConn,
+    state: &AppState,
+    author: &DbActor,
+    note: &NoteJson,
+) -> AppResult<()> {
+    match model::by_ap_id(conn, note.id.as_str())? {
+        Some(post) if post.author_id == author.id && post.deleted_at.is_none() => {
+            let row = new_remote_post(author, note)?;
+            model::update_content(
+                conn,
+                post.id,
+                &row.content,
+                None,
+                row.language.as_deref(),
+                row.updated.unwrap_or_else(now),
+            )?;
+            Ok(())
+        }
+        Some(_) => Err(AppError::Forbidden("only the author can edit a post".into())),
+        None => receive_create(conn, state, author, note).map(|_| ()),
+    }
+}
+
+/// Applies a received deletion of a post by its author.
+pub fn receive_delete(conn: &mut DbConn, author: &DbActor, id: &Url) -> AppResult<()> {
+    if let Some(post) = model::by_ap_id(conn, id.as_str())? {
+        if post.author_id != author.id {
+            return Err(AppError::Forbidden("only the author can delete a post".into()));
+        }
+        model::mark_deleted(conn, post.id, now())?;
+    }
+    Ok(())
+}
+
+/// Stores a post fetched by id (the federation crate's `from_json`).
+pub async fn store_remote(state: &AppState, author: &DbActor, note: NoteJson) -> AppResult<DbPost> {
+    note.verify_author(&author.ap_id)?;
+    let row = new_remote_post(author, &note)?;
+    state
+        .db
+        .write(move |conn| match model::by_ap_id(conn, &row.ap_id)? {
+            Some(existing) => Ok(existing),
+            None => Ok(model::insert(conn, &row)?),
+        })
+        .await
+}
+
+/// Whether `viewer` (a local member or a signed remote actor, `None` for anonymous) may read a
+/// post of `author`. Followers-only posts are for the author, their accepted followers, and
+/// the server of such a follower asking on their behalf.
+pub fn visible(
+    conn: &mut DbConn,
+    post: &DbPost,
+    author: &DbActor,
+    viewer: Option<&DbActor>,
+) -> AppResult<bool> {
+    if post.deleted_at.is_some() {
+        return Ok(false);
+    }
+    match post.visibility.as_str() {
+        "public" | "unlisted" => Ok(true),
+        "followers" => {
+            let Some(v) = viewer else { return Ok(false) };
+            if v.id == author.id {
+                return Ok(true);
+            }
+            if v.kind == "application" {
+                return follows::has_follower_on(conn, author.id, &v.domain);
+            }
+            Ok(follows::state_between(conn, v.id, author.id)? == follows::FollowState::Accepted)
+        }
+        _ => Ok(false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(text: &str, visibility: Option<&str>, language: Option<&str>) -> PostInput {
+        PostInput {
+            text: text.into(),
+            visibility: visibility.map(Into::into),
+            language: language.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn post_input_is_validated_field_by_field() {
+        assert!(input("Bonjour", None, Some("fr")).validate().is_ok());
+        let Err(AppError::Invalid(errors)) =
+            input("  ", Some("secret"), Some("not a language!")).validate()
+        else {
+            panic!("expected errors")
+        };
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["text", "visibility", "language"]);
+        assert!(input(&"a".repeat(MAX_POST_CHARS + 1), None, None).validate().is_err());
+    }
+}

@@ -1,0 +1,177 @@
+//! Rows and queries of the `posts` table.
+
+use crate::{
+    actors::model::DbActor,
+    db::{
+        DbConn,
+        schema::{actors, follows, posts},
+    },
+    federation::ApUrl,
+};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = posts)]
+pub struct DbPost {
+    pub id: i64,
+    #[diesel(deserialize_as = String)]
+    pub ap_id: ApUrl,
+    pub author_id: i64,
+    pub local: bool,
+    pub content: String,
+    pub source: Option<String>,
+    pub language: Option<String>,
+    pub visibility: String,
+    pub in_reply_to: Option<String>,
+    pub url: Option<String>,
+    pub published: NaiveDateTime,
+    pub updated: Option<NaiveDateTime>,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = posts)]
+pub struct NewPost {
+    pub ap_id: String,
+    pub author_id: i64,
+    pub local: bool,
+    pub content: String,
+    pub source: Option<String>,
+    pub language: Option<String>,
+    pub visibility: String,
+    pub in_reply_to: Option<String>,
+    pub url: Option<String>,
+    pub published: NaiveDateTime,
+    pub updated: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn by_id(conn: &mut DbConn, id: i64) -> QueryResult<DbPost> {
+    posts::table.find(id).select(DbPost::as_select()).first(conn)
+}
+
+pub fn by_ap_id(conn: &mut DbConn, ap_id: &str) -> QueryResult<Option<DbPost>> {
+    posts::table
+        .filter(posts::ap_id.eq(ap_id))
+        .select(DbPost::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn insert(conn: &mut DbConn, post: &NewPost) -> QueryResult<DbPost> {
+    diesel::insert_into(posts::table)
+        .values(post)
+        .returning(posts::id)
+        .get_result::<i64>(conn)
+        .and_then(|id| by_id(conn, id))
+}
+
+pub fn update_content(
+    conn: &mut DbConn,
+    id: i64,
+    content: &str,
+    source: Option<&str>,
+    language: Option<&str>,
+    updated: NaiveDateTime,
+) -> QueryResult<DbPost> {
+    diesel::update(posts::table.find(id))
+        .set((
+            posts::content.eq(content),
+            posts::source.eq(source),
+            posts::language.eq(language),
+            posts::updated.eq(Some(updated)),
+        ))
+        .returning(posts::id)
+        .get_result::<i64>(conn)
+        .and_then(|id| by_id(conn, id))
+}
+
+/// Keeps the row as a tombstone (so the id answers 410 Gone) and forgets the content.
+pub fn mark_deleted(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(posts::table.find(id))
+        .set((
+            posts::deleted_at.eq(Some(at)),
+            posts::content.eq(""),
+            posts::source.eq(None::<String>),
+        ))
+        .execute(conn)
+}
+
+/// Tombstones every post of an actor (the actor was deleted).
+pub fn mark_all_deleted(conn: &mut DbConn, author_id: i64, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(posts::table.filter(posts::author_id.eq(author_id)))
+        .set((
+            posts::deleted_at.eq(Some(at)),
+            posts::content.eq(""),
+            posts::source.eq(None::<String>),
+        ))
+        .execute(conn)
+}
+
+/// Posts of the people `viewer` follows (accepted) and their own, newest first. Followers-only
+/// posts are included because following is what makes them visible.
+pub fn home_feed(
+    conn: &mut DbConn,
+    viewer: i64,
+    before: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<(DbPost, DbActor)>> {
+    let followed = follows::table
+        .filter(follows::follower_id.eq(viewer))
+        .filter(follows::state.eq(crate::follows::model::ACCEPTED))
+        .select(follows::followed_id);
+    let mut q = posts::table
+        .inner_join(actors::table)
+        .filter(posts::deleted_at.is_null())
+        .filter(posts::visibility.ne("direct"))
+        .filter(posts::author_id.eq(viewer).or(posts::author_id.eq_any(followed)))
+        .order(posts::id.desc())
+        .limit(limit)
+        .select((DbPost::as_select(), DbActor::as_select()))
+        .into_boxed();
+    if let Some(b) = before {
+        q = q.filter(posts::id.lt(b));
+    }
+    q.load(conn)
+}
+
+/// An author's posts with the given visibilities, newest first.
+pub fn by_author(
+    conn: &mut DbConn,
+    author: i64,
+    visibilities: &[&str],
+    before: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<DbPost>> {
+    let mut q = posts::table
+        .filter(posts::author_id.eq(author))
+        .filter(posts::deleted_at.is_null())
+        .filter(posts::visibility.eq_any(visibilities.iter().map(|s| s.to_string()).collect::<Vec<_>>()))
+        .order(posts::id.desc())
+        .limit(limit)
+        .select(DbPost::as_select())
+        .into_boxed();
+    if let Some(b) = before {
+        q = q.filter(posts::id.lt(b));
+    }
+    q.load(conn)
+}
+
+pub fn count_by_author(conn: &mut DbConn, author: i64, visibilities: &[&str]) -> QueryResult<i64> {
+    posts::table
+        .filter(posts::author_id.eq(author))
+        .filter(posts::deleted_at.is_null())
+        .filter(posts::visibility.eq_any(visibilities.iter().map(|s| s.to_string()).collect::<Vec<_>>()))
+        .count()
+        .get_result(conn)
+}
+
+pub fn count_local(conn: &mut DbConn) -> QueryResult<i64> {
+    posts::table
+        .filter(posts::local.eq(true))
+        .filter(posts::deleted_at.is_null())
+        .count()
+        .get_result(conn)
+}

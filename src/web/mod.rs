@@ -1,0 +1,3 @@
+//! The server-rendered HTML interface.
+
+pub mod i18n;
