@@ -1,1 +1,335 @@
-fn main() {}
+//! The `passerelle` command: serve, migrate, manage users and inspect the instance.
+//!
+//! Exit codes: 0 success, 1 failure while running, 2 invalid command line or configuration.
+
+use clap::{Args, Parser, Subcommand};
+use passerelle::{
+    accounts::{self, Role},
+    config::Config,
+    error::AppError,
+};
+use std::{io::Read, path::PathBuf, process::ExitCode};
+
+#[derive(Parser)]
+#[command(name = "passerelle", version, about = "A federated professional network server")]
+struct Cli {
+    /// Configuration file (TOML). Without it, embedded defaults and PASSERELLE_* variables apply.
+    #[arg(long, global = true, env = "PASSERELLE_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (the default when no command is given).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage member accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Check the configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Administration.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account. Without --password-stdin, a password is generated and printed.
+    Create {
+        name: String,
+        /// Give the account administrator rights.
+        #[arg(long)]
+        admin: bool,
+        /// Read the password from standard input (first line).
+        #[arg(long)]
+        password_stdin: bool,
+        #[arg(long)]
+        email: Option<String>,
+    },
+    /// List accounts.
+    List,
+    /// Set an account's password (signs out its web sessions).
+    SetPassword {
+        name: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Load and validate the configuration, then print the effective settings.
+    Check,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Delivery queue per receiving server: pending, oldest pending, last success, last error.
+    Deliveries(DeliveriesArgs),
+    /// Create an invitation code for invite-only registration.
+    Invite {
+        /// Validity in days.
+        #[arg(long, default_value_t = 14)]
+        days: i64,
+    },
+}
+
+#[derive(Args)]
+struct DeliveriesArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,activitypub_federation=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let config = match Config::load(cli.config.as_deref(), std::env::vars()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command.unwrap_or(Command::Serve), config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn bind_port(config: &Config) -> u16 {
+    config
+        .server
+        .bind
+        .parse::<std::net::SocketAddr>()
+        .map(|a| a.port())
+        .unwrap_or(8080)
+}
+
+fn read_password(from_stdin: bool) -> anyhow::Result<Option<String>> {
+    if !from_stdin {
+        return Ok(None);
+    }
+    let mut s = String::new();
+    std::io::stdin().read_to_string(&mut s)?;
+    let line = s.lines().next().unwrap_or("").to_string();
+    if line.is_empty() {
+        anyhow::bail!("no password on standard input");
+    }
+    Ok(Some(line))
+}
+
+fn generated_password() -> String {
+    use rand::Rng;
+    const CHARS: &[u8] = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::thread_rng();
+    (0..16)
+        .map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char)
+        .collect()
+}
+
+/// Field errors become one readable line per field.
+fn explain(e: AppError) -> anyhow::Error {
+    match e {
+        AppError::Invalid(fields) => anyhow::anyhow!(
+            "{}",
+            fields
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.message))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+        other => anyhow::anyhow!("{}", other),
+    }
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    let port = bind_port(&config);
+    match command {
+        Command::Serve => passerelle::serve(config).await,
+        Command::Migrate => {
+            let url = config.database_url()?;
+            let applied = tokio::task::spawn_blocking(move || {
+                passerelle::db::Db::connect(&url, 1)?.migrate()
+            })
+            .await??;
+            if applied.is_empty() {
+                println!("the database is up to date");
+            } else {
+                println!("applied {} migration(s): {}", applied.len(), applied.join(", "));
+            }
+            Ok(())
+        }
+        Command::Config(ConfigCommand::Check) => {
+            let resolved = config.resolve(bind_port(&config));
+            println!("configuration is valid");
+            println!("  domain:            {}", resolved.domain);
+            println!("  listening on:      {}", config.server.bind);
+            println!("  database:          {}", redact(&config.database.url));
+            println!("  registration:      {:?}", config.instance.registration);
+            println!("  insecure local:    {}", resolved.allow_insecure_local);
+            println!("  authorized fetch:  {}", config.federation.authorized_fetch);
+            Ok(())
+        }
+        Command::User(cmd) => {
+            let state = passerelle::build_state(config, port).await?;
+            user_command(&state, cmd).await
+        }
+        Command::Admin(AdminCommand::Deliveries(args)) => {
+            let state = passerelle::build_state(config, port).await?;
+            let queues = state
+                .db
+                .read(|c| passerelle::federation::delivery::queue_state(c))
+                .await
+                .map_err(explain)?;
+            if args.json {
+                println!("{}", serde_json::to_string_pretty(&queues)?);
+                return Ok(());
+            }
+            if queues.is_empty() {
+                println!("no remote server contacted yet");
+                return Ok(());
+            }
+            let fmt = |t: Option<chrono::NaiveDateTime>| {
+                t.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+                    .unwrap_or_else(|| "-".into())
+            };
+            let now = passerelle::db::now();
+            println!(
+                "{:<32} {:>8} {:>12} {:<20} {:<12} LAST ERROR",
+                "SERVER", "PENDING", "OLDEST (s)", "LAST SUCCESS (UTC)", "STATE"
+            );
+            for q in queues {
+                let age = q
+                    .oldest_pending
+                    .map(|o| (now - o).num_seconds().to_string())
+                    .unwrap_or_else(|| "-".into());
+                let state = if q.unreachable {
+                    "unreachable".to_string()
+                } else if q.failures > 0 {
+                    format!("retrying({})", q.failures)
+                } else {
+                    "ok".into()
+                };
+                println!(
+                    "{:<32} {:>8} {:>12} {:<20} {:<12} {}",
+                    q.host,
+                    q.pending,
+                    age,
+                    fmt(q.last_success_at),
+                    state,
+                    q.last_error.unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
+        Command::Admin(AdminCommand::Invite { days }) => {
+            let state = passerelle::build_state(config, port).await?;
+            let code = accounts::create_invitation(&state, None, days).await.map_err(explain)?;
+            println!("{code}");
+            Ok(())
+        }
+    }
+}
+
+fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+async fn user_command(state: &passerelle::state::AppState, cmd: UserCommand) -> anyhow::Result<()> {
+    match cmd {
+        UserCommand::Create {
+            name,
+            admin,
+            password_stdin,
+            email,
+        } => {
+            let given = read_password(password_stdin)?;
+            let password = given.clone().unwrap_or_else(generated_password);
+            let role = if admin { Role::Admin } else { Role::Member };
+            let member = accounts::create_account(state, &name, &password, email, role, None)
+                .await
+                .map_err(explain)?;
+            println!(
+                "created @{} ({}){}",
+                member.actor.handle(),
+                role.as_str(),
+                if given.is_none() {
+                    format!("\npassword: {password}\n(change it after signing in: Settings → Password)")
+                } else {
+                    String::new()
+                }
+            );
+            Ok(())
+        }
+        UserCommand::List => {
+            let list = state
+                .db
+                .read(|c| Ok(accounts::model::list(c)?))
+                .await
+                .map_err(explain)?;
+            if list.is_empty() {
+                println!("no accounts yet: create one with `passerelle user create NAME --admin`");
+            }
+            for (account, username) in list {
+                println!(
+                    "{:<30} {:<10} {}{}",
+                    username,
+                    account.role,
+                    account.created_at.format("%Y-%m-%d"),
+                    if account.disabled { "  (suspended)" } else { "" }
+                );
+            }
+            Ok(())
+        }
+        UserCommand::SetPassword {
+            name,
+            password_stdin,
+        } => {
+            let (n, d) = (name.clone(), state.domain.clone());
+            let account = state
+                .db
+                .read(move |c| Ok(accounts::model::by_username(c, &n, &d)?))
+                .await
+                .map_err(explain)?
+                .ok_or_else(|| anyhow::anyhow!("no account named {name}"))?;
+            let given = read_password(password_stdin)?;
+            let password = given.clone().unwrap_or_else(generated_password);
+            accounts::set_password(state, account.id, &password, None)
+                .await
+                .map_err(explain)?;
+            println!("password of {name} changed");
+            if given.is_none() {
+                println!("password: {password}");
+            }
+            Ok(())
+        }
+    }
+}

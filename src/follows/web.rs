@@ -1,1 +1,1 @@
-//! tmp
+//! HTML pages (see web/).

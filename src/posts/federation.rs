@@ -201,3 +201,36 @@ impl Object for DbPost {
         super::store_remote(data, &author, json).await
     }
 }
+
+/// The ActivityPub answer for `GET /posts/{uuid}`: the Note if `requester` may read it, 410
+/// Gone with a Tombstone once deleted, 404 otherwise (never revealing a non-public post).
+pub async fn note_document(
+    data: &Data<AppState>,
+    requester: Option<DbActor>,
+    ap_id: Url,
+) -> AppResult<axum::response::Response> {
+    use crate::federation::fetch::{activity_json, gone};
+    let id = ap_id.to_string();
+    let found = data
+        .db
+        .read(move |c| {
+            let Some(post) = model::by_ap_id(c, &id)? else {
+                return Ok(None);
+            };
+            let author = crate::actors::model::by_id(c, post.author_id)?
+                .ok_or_else(|| AppError::not_found("author"))?;
+            if post.deleted_at.is_some() {
+                return Ok(Some((post, author, true)));
+            }
+            let visible = super::visible(c, &post, &author, requester.as_ref())?;
+            Ok(visible.then_some((post, author, false)))
+        })
+        .await?;
+    match found {
+        Some((post, _, true)) => Ok(gone(&post.ap_id)),
+        Some((post, author, false)) if post.local => {
+            Ok(activity_json(crate::federation::context(&[]), &post.to_json(&author)?))
+        }
+        _ => Err(AppError::not_found("post")),
+    }
+}

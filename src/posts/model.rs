@@ -48,7 +48,11 @@ pub struct NewPost {
     pub created_at: NaiveDateTime,
 }
 
-pub fn by_id(conn: &mut DbConn, id: i64) -> QueryResult<DbPost> {
+pub fn by_id(conn: &mut DbConn, id: i64) -> QueryResult<Option<DbPost>> {
+    posts::table.find(id).select(DbPost::as_select()).first(conn).optional()
+}
+
+fn fetch(conn: &mut DbConn, id: i64) -> QueryResult<DbPost> {
     posts::table.find(id).select(DbPost::as_select()).first(conn)
 }
 
@@ -65,7 +69,7 @@ pub fn insert(conn: &mut DbConn, post: &NewPost) -> QueryResult<DbPost> {
         .values(post)
         .returning(posts::id)
         .get_result::<i64>(conn)
-        .and_then(|id| by_id(conn, id))
+        .and_then(|id| fetch(conn, id))
 }
 
 pub fn update_content(
@@ -85,7 +89,7 @@ pub fn update_content(
         ))
         .returning(posts::id)
         .get_result::<i64>(conn)
-        .and_then(|id| by_id(conn, id))
+        .and_then(|id| fetch(conn, id))
 }
 
 /// Keeps the row as a tombstone (so the id answers 410 Gone) and forgets the content.

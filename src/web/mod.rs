@@ -1,3 +1,10 @@
 //! The server-rendered HTML interface.
 
 pub mod i18n;
+
+use axum::Router;
+
+/// Every HTML route.
+pub fn routes() -> Router {
+    Router::new()
+}
