@@ -11,7 +11,11 @@ use passerelle::{
 use std::{io::Read, path::PathBuf, process::ExitCode};
 
 #[derive(Parser)]
-#[command(name = "passerelle", version, about = "A federated professional network server")]
+#[command(
+    name = "passerelle",
+    version,
+    about = "A federated professional network server"
+)]
 struct Cli {
     /// Configuration file (TOML). Without it, embedded defaults and PASSERELLE_* variables apply.
     #[arg(long, global = true, env = "PASSERELLE_CONFIG")]
@@ -102,7 +106,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -177,7 +184,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             if applied.is_empty() {
                 println!("the database is up to date");
             } else {
-                println!("applied {} migration(s): {}", applied.len(), applied.join(", "));
+                println!(
+                    "applied {} migration(s): {}",
+                    applied.len(),
+                    applied.join(", ")
+                );
             }
             Ok(())
         }
@@ -189,7 +200,10 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             println!("  database:          {}", redact(&config.database.url));
             println!("  registration:      {:?}", config.instance.registration);
             println!("  insecure local:    {}", resolved.allow_insecure_local);
-            println!("  authorized fetch:  {}", config.federation.authorized_fetch);
+            println!(
+                "  authorized fetch:  {}",
+                config.federation.authorized_fetch
+            );
             Ok(())
         }
         Command::User(cmd) => {
@@ -246,7 +260,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Admin(AdminCommand::Invite { days }) => {
             let state = passerelle::build_state(config, port).await?;
-            let code = accounts::create_invitation(&state, None, days).await.map_err(explain)?;
+            let code = accounts::create_invitation(&state, None, days)
+                .await
+                .map_err(explain)?;
             println!("{code}");
             Ok(())
         }
@@ -282,7 +298,9 @@ async fn user_command(state: &passerelle::state::AppState, cmd: UserCommand) -> 
                 member.actor.handle(),
                 role.as_str(),
                 if given.is_none() {
-                    format!("\npassword: {password}\n(change it after signing in: Settings → Password)")
+                    format!(
+                        "\npassword: {password}\n(change it after signing in: Settings → Password)"
+                    )
                 } else {
                     String::new()
                 }
@@ -304,7 +322,11 @@ async fn user_command(state: &passerelle::state::AppState, cmd: UserCommand) -> 
                     username,
                     account.role,
                     account.created_at.format("%Y-%m-%d"),
-                    if account.disabled { "  (suspended)" } else { "" }
+                    if account.disabled {
+                        "  (suspended)"
+                    } else {
+                        ""
+                    }
                 );
             }
             Ok(())

@@ -2,7 +2,10 @@
 //! handle.
 
 use crate::{
-    actors::{federation::dereference, model::{self, DbActor}},
+    actors::{
+        federation::dereference,
+        model::{self, DbActor},
+    },
     error::{AppError, AppResult},
     state::AppState,
 };
@@ -34,8 +37,9 @@ pub async fn webfinger(data: Data<AppState>, Query(q): Query<WebfingerQuery>) ->
             serde_json::to_string(&document(&data, &actor)).unwrap_or_default(),
         )
             .into_response(),
-        Ok(None) => AppError::NotFound(format!("no account {} on this server", q.resource))
-            .into_response(),
+        Ok(None) => {
+            AppError::NotFound(format!("no account {} on this server", q.resource)).into_response()
+        }
         Err(e) => e.into_response(),
     }
 }
@@ -46,7 +50,9 @@ async fn lookup(state: &AppState, resource: &str) -> AppResult<Option<DbActor>> 
     if let Some(acct) = resource.strip_prefix("acct:") {
         let acct = acct.trim_start_matches('@');
         let Some((user, host)) = acct.rsplit_once('@') else {
-            return Err(AppError::BadRequest("the resource must be acct:user@domain".into()));
+            return Err(AppError::BadRequest(
+                "the resource must be acct:user@domain".into(),
+            ));
         };
         if !host.eq_ignore_ascii_case(&domain) {
             return Ok(None);
@@ -63,7 +69,9 @@ async fn lookup(state: &AppState, resource: &str) -> AppResult<Option<DbActor>> 
             .await;
     }
     let Ok(url) = Url::parse(resource) else {
-        return Err(AppError::BadRequest("the resource must be acct:user@domain or a URL".into()));
+        return Err(AppError::BadRequest(
+            "the resource must be acct:user@domain or a URL".into(),
+        ));
     };
     if !state.is_local_url(&url) {
         return Ok(None);
@@ -100,20 +108,37 @@ fn document(state: &AppState, actor: &DbActor) -> Webfinger {
 
 /// Splits `@user@host`, `user@host` or `acct:user@host`.
 pub fn parse_handle(handle: &str) -> Option<(String, String)> {
-    let h = handle.trim().trim_start_matches("acct:").trim_start_matches('@');
+    let h = handle
+        .trim()
+        .trim_start_matches("acct:")
+        .trim_start_matches('@');
     let (user, host) = h.rsplit_once('@')?;
     let user_ok = !user.is_empty()
-        && user.chars().all(|c| c.is_alphanumeric() || "_-.".contains(c));
+        && user
+            .chars()
+            .all(|c| c.is_alphanumeric() || "_-.".contains(c));
     let host_ok = !host.is_empty()
-        && host.chars().all(|c| c.is_ascii_alphanumeric() || "-.:".contains(c));
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-.:".contains(c));
     (user_ok && host_ok).then(|| (user.to_string(), host.to_ascii_lowercase()))
 }
 
 /// Finds an actor by handle: local ones directly, remote ones through their server's WebFinger
 /// (then fetched, verified and cached).
 pub async fn resolve_handle(data: &Data<AppState>, handle: &str) -> AppResult<DbActor> {
-    let (user, host) = parse_handle(handle).ok_or_else(|| {
-        AppError::invalid("handle", "invalid", "Type a handle such as @camille@example.org.")
+    let bare = handle.trim().trim_start_matches('@');
+    let handle = if bare.contains('@') {
+        handle.to_string()
+    } else {
+        format!("{bare}@{}", data.domain)
+    };
+    let (user, host) = parse_handle(&handle).ok_or_else(|| {
+        AppError::invalid(
+            "handle",
+            "invalid",
+            "Type a handle such as @camille@example.org.",
+        )
     })?;
     let domain = data.domain.clone();
     if host == domain {
@@ -125,7 +150,10 @@ pub async fn resolve_handle(data: &Data<AppState>, handle: &str) -> AppResult<Db
             .ok_or_else(|| AppError::NotFound(format!("nobody is called @{user} here")));
     }
     let (u, h) = (user.clone(), host.clone());
-    if let Some(known) = data.db.read(move |c| Ok(model::by_handle(c, &u, &h)?)).await?
+    if let Some(known) = data
+        .db
+        .read(move |c| Ok(model::by_handle(c, &u, &h)?))
+        .await?
         && known.last_refreshed_at > crate::db::now() - chrono::TimeDelta::hours(1)
     {
         return Ok(known);
@@ -138,7 +166,13 @@ pub async fn resolve_handle(data: &Data<AppState>, handle: &str) -> AppResult<Db
     let url = Url::parse(&format!(
         "{scheme}://{host}/.well-known/webfinger?resource=acct:{user}@{host}"
     ))
-    .map_err(|_| AppError::invalid("handle", "invalid", "This handle has an invalid server name."))?;
+    .map_err(|_| {
+        AppError::invalid(
+            "handle",
+            "invalid",
+            "This handle has an invalid server name.",
+        )
+    })?;
     super::check_url_allowed(&url, data.allow_insecure_local)?;
     let not_found = || AppError::NotFound(format!("no account @{user}@{host} was found"));
     let response = data
@@ -162,7 +196,9 @@ pub async fn resolve_handle(data: &Data<AppState>, handle: &str) -> AppResult<Db
         .await
         .map_err(|e| AppError::Federation(format!("{host}: {e}")))?;
     if bytes.len() > 256 * 1024 {
-        return Err(AppError::Federation(format!("{host}: WebFinger answer too large")));
+        return Err(AppError::Federation(format!(
+            "{host}: WebFinger answer too large"
+        )));
     }
     let doc: Webfinger = serde_json::from_slice(&bytes)
         .map_err(|e| AppError::Federation(format!("{host}: unreadable WebFinger answer: {e}")))?;

@@ -18,7 +18,11 @@ use url::Url;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Create {
-    #[serde(rename = "@context", skip_deserializing, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "@context",
+        skip_deserializing,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub context: Option<Value>,
     #[serde(rename = "type")]
     pub kind: CreateType,
@@ -69,6 +73,8 @@ pub async fn read_note(data: &Data<AppState>, object: Value) -> AppResult<NoteJs
         }
         Value::Object(_) => serde_json::from_value(object)
             .map_err(|e| AppError::BadRequest(format!("the post cannot be read: {e}"))),
-        _ => Err(AppError::BadRequest("object must be a post or its id".into())),
+        _ => Err(AppError::BadRequest(
+            "object must be a post or its id".into(),
+        )),
     }
 }

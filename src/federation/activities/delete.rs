@@ -35,7 +35,11 @@ impl Tombstone {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Delete {
-    #[serde(rename = "@context", skip_deserializing, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "@context",
+        skip_deserializing,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub context: Option<Value>,
     #[serde(rename = "type")]
     pub kind: DeleteType,
@@ -50,7 +54,13 @@ pub struct Delete {
 }
 
 impl Delete {
-    pub fn new(id: Url, actor: &DbActor, tombstone: Tombstone, to: Vec<Url>, cc: Vec<Url>) -> Delete {
+    pub fn new(
+        id: Url,
+        actor: &DbActor,
+        tombstone: Tombstone,
+        to: Vec<Url>,
+        cc: Vec<Url>,
+    ) -> Delete {
         Delete {
             context: Some(crate::federation::context(&[])),
             kind: DeleteType::Delete,

@@ -17,12 +17,18 @@ use serde_json::Value;
 use url::Url;
 
 fn as_context() -> Option<Value> {
-    Some(Value::String("https://www.w3.org/ns/activitystreams".into()))
+    Some(Value::String(
+        "https://www.w3.org/ns/activitystreams".into(),
+    ))
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Follow {
-    #[serde(rename = "@context", skip_deserializing, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "@context",
+        skip_deserializing,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub context: Option<Value>,
     #[serde(rename = "type")]
     pub kind: FollowType,
@@ -67,14 +73,20 @@ impl<'de> Deserialize<'de> for FollowRef {
             Value::Object(_) => serde_json::from_value(v)
                 .map(FollowRef::Embedded)
                 .map_err(serde::de::Error::custom),
-            _ => Err(serde::de::Error::custom("object must be a Follow or its id")),
+            _ => Err(serde::de::Error::custom(
+                "object must be a Follow or its id",
+            )),
         }
     }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Accept {
-    #[serde(rename = "@context", skip_deserializing, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "@context",
+        skip_deserializing,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub context: Option<Value>,
     #[serde(rename = "type")]
     pub kind: AcceptType,
@@ -85,7 +97,11 @@ pub struct Accept {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Reject {
-    #[serde(rename = "@context", skip_deserializing, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "@context",
+        skip_deserializing,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub context: Option<Value>,
     #[serde(rename = "type")]
     pub kind: RejectType,
@@ -97,7 +113,11 @@ pub struct Reject {
 /// Undo of a Follow (other undone activities arrive with later features).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Undo {
-    #[serde(rename = "@context", skip_deserializing, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "@context",
+        skip_deserializing,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub context: Option<Value>,
     #[serde(rename = "type")]
     pub kind: UndoType,

@@ -46,7 +46,11 @@ impl InboxActivity {
             "Create" => InboxActivity::Create(read(json)?),
             "Update" => InboxActivity::Update(read(json)?),
             "Delete" => InboxActivity::Delete(read(json)?),
-            other => return Err(format!("activity type {other} is not supported by this server")),
+            other => {
+                return Err(format!(
+                    "activity type {other} is not supported by this server"
+                ));
+            }
         })
     }
 
@@ -89,8 +93,8 @@ pub fn one_or_many_urls<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Url>, D::
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum OneOrMany {
-        One(serde_json::Value),
         Many(Vec<serde_json::Value>),
+        One(serde_json::Value),
     }
     let values = match OneOrMany::deserialize(d)? {
         OneOrMany::One(v) => vec![v],
@@ -106,4 +110,28 @@ pub fn one_or_many_urls<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Url>, D::
             _ => None,
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    #[derive(serde::Deserialize)]
+    struct Addressed {
+        #[serde(default, deserialize_with = "super::one_or_many_urls")]
+        to: Vec<url::Url>,
+    }
+
+    #[test]
+    fn addressing_is_read_in_every_shape() {
+        let read = |j: &str| serde_json::from_str::<Addressed>(j).unwrap().to;
+        assert_eq!(
+            read(r#"{"to": ["https://a.example/x", "as:Public"]}"#).len(),
+            2
+        );
+        assert_eq!(read(r#"{"to": "https://a.example/x"}"#).len(), 1);
+        assert_eq!(
+            read(r#"{"to": [{"id": "https://a.example/x"}, 3]}"#).len(),
+            1
+        );
+        assert_eq!(read(r#"{}"#).len(), 0);
+    }
 }

@@ -18,7 +18,11 @@ use url::Url;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Update {
-    #[serde(rename = "@context", skip_deserializing, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "@context",
+        skip_deserializing,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub context: Option<Value>,
     #[serde(rename = "type")]
     pub kind: UpdateType,
@@ -58,18 +62,32 @@ impl Update {
     }
 
     pub async fn receive(self, data: &Data<AppState>, actor: DbActor) -> AppResult<()> {
-        let kind = self.object.get("type").and_then(Value::as_str).unwrap_or("");
-        if matches!(kind, "Person" | "Service" | "Group" | "Organization" | "Application") {
+        let kind = self
+            .object
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        if matches!(
+            kind,
+            "Person" | "Service" | "Group" | "Organization" | "Application"
+        ) {
             let json: ActorJson = serde_json::from_value(self.object)
                 .map_err(|e| AppError::BadRequest(format!("the actor cannot be read: {e}")))?;
             if json.id != *actor.ap_id {
-                return Err(AppError::BadRequest("an actor can only update itself".into()));
+                return Err(AppError::BadRequest(
+                    "an actor can only update itself".into(),
+                ));
             }
             if json.public_key.owner != json.id {
-                return Err(AppError::BadRequest("the key belongs to another actor".into()));
+                return Err(AppError::BadRequest(
+                    "the key belongs to another actor".into(),
+                ));
             }
             same_origin(&json.inbox, &json.id)?;
-            return commit(data, &self.id, move |conn| upsert_remote(conn, &json).map(|_| ())).await;
+            return commit(data, &self.id, move |conn| {
+                upsert_remote(conn, &json).map(|_| ())
+            })
+            .await;
         }
         let note = read_note(data, self.object).await?;
         note.verify_author(&actor.ap_id)?;

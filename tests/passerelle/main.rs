@@ -1,0 +1,198 @@
+//! Integration tests of one instance over real HTTP (one test binary, modules per area).
+//! Every test starts its own instance on port 0 with a fresh database; tests written with
+//! [`both_backends!`] run on SQLite and, when `PASSERELLE_TEST_POSTGRES_URL` is set, on
+//! PostgreSQL.
+
+mod api;
+mod federation;
+
+use diesel::{Connection, RunQueryDsl, pg::PgConnection};
+use passerelle::{Server, config::Config};
+use serde_json::{Value, json};
+
+/// The database engines a test can run on.
+#[derive(Debug, Clone, Copy)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A PostgreSQL database created for one test and dropped after it.
+pub struct PgDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl PgDatabase {
+    /// `None` when `PASSERELLE_TEST_POSTGRES_URL` is not set.
+    pub fn create() -> Option<PgDatabase> {
+        let admin_url = std::env::var("PASSERELLE_TEST_POSTGRES_URL").ok()?;
+        let name = format!("passerelle_test_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = PgConnection::establish(&admin_url).expect("connect to PostgreSQL");
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .expect("create test database");
+        Some(PgDatabase { admin_url, name })
+    }
+
+    pub fn url(&self) -> String {
+        let mut u = url::Url::parse(&self.admin_url).expect("valid URL");
+        u.set_path(&self.name);
+        u.to_string()
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        if let Ok(mut conn) = PgConnection::establish(&self.admin_url) {
+            let _ = diesel::sql_query(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
+            .execute(&mut conn);
+        }
+    }
+}
+
+/// A running instance and what it needs to live: its temp dir or its PostgreSQL database.
+pub struct TestApp {
+    pub server: Option<Server>,
+    pub base: String,
+    pub http: reqwest::Client,
+    _dir: tempfile::TempDir,
+    _pg: Option<PgDatabase>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(s) = self.server.take() {
+            s.stop();
+        }
+    }
+}
+
+impl TestApp {
+    pub fn state(&self) -> &passerelle::state::AppState {
+        &self.server.as_ref().expect("running").state
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Registers `name` and returns an API token.
+    pub async fn member(&self, name: &str) -> String {
+        let r = self
+            .http
+            .post(self.url("/api/v1/accounts"))
+            .json(&json!({"username": name, "password": "a long enough password"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+        let r: Value = self
+            .http
+            .post(self.url("/api/v1/tokens"))
+            .json(&json!({"username": name, "password": "a long enough password"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        r["token"].as_str().unwrap().to_string()
+    }
+}
+
+/// Starts an instance with test-friendly settings; `None` for PostgreSQL when no server is set.
+pub async fn spawn_app_with(
+    backend: Backend,
+    tweak: impl FnOnce(&mut Vec<(String, String)>),
+) -> Option<TestApp> {
+    if std::env::var("RUST_LOG").is_ok() {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_test_writer()
+            .try_init();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (db_url, pg) = match backend {
+        Backend::Sqlite => (format!("sqlite://{}/test.db", dir.path().display()), None),
+        Backend::Postgres => {
+            let pg = PgDatabase::create()?;
+            (pg.url(), Some(pg))
+        }
+    };
+    let mut env = vec![
+        ("PASSERELLE_DATABASE__URL".to_string(), db_url),
+        ("PASSERELLE_DATABASE__POOL_SIZE".into(), "4".into()),
+        (
+            "PASSERELLE_FEDERATION__RETRY_INITIAL".into(),
+            "200ms".into(),
+        ),
+        ("PASSERELLE_FEDERATION__RETRY_MAX".into(), "1s".into()),
+        (
+            "PASSERELLE_FEDERATION__DELIVERY_POLL_INTERVAL".into(),
+            "200ms".into(),
+        ),
+        ("PASSERELLE_FEDERATION__REQUEST_TIMEOUT".into(), "3s".into()),
+    ];
+    tweak(&mut env);
+    let config = Config::load(None, env).expect("valid test config");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let server = passerelle::start(config, listener)
+        .await
+        .expect("instance starts");
+    let base = format!("http://localhost:{}", server.addr.port());
+    Some(TestApp {
+        server: Some(server),
+        base,
+        http: reqwest::Client::new(),
+        _dir: dir,
+        _pg: pg,
+    })
+}
+
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// Defines tests `$name::sqlite` and `$name::postgres` that run the async fn `$name(backend)`.
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if std::env::var("PASSERELLE_TEST_POSTGRES_URL").is_err() {
+                    eprintln!("skipped: PASSERELLE_TEST_POSTGRES_URL is not set");
+                    return;
+                }
+                super::$name($crate::Backend::Postgres).await
+            }
+        }
+    };
+}
+
+/// Polls `check` until it returns `Some`, for at most `secs` seconds.
+pub async fn eventually<T, F, Fut>(secs: u64, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "condition not met within {secs}s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
