@@ -1,1 +1,357 @@
+//! Harness for cross-instance tests: real Passerelle server processes (each with its own
+//! database, on loopback ports), driven through their JSON API over HTTP.
 
+use anyhow::{Context, bail};
+use passerelle::db::testing::TempPostgres;
+use serde_json::{Value, json};
+use std::{
+    path::PathBuf,
+    process::Stdio,
+    time::{Duration, Instant},
+};
+use tokio::{
+    io::{AsyncBufReadExt, BufReader},
+    process::{Child, Command},
+};
+
+/// Database engine of an instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// Whether this backend can run here (PostgreSQL needs `PASSERELLE_TEST_POSTGRES_URL`).
+    pub fn available(self) -> bool {
+        self == Backend::Sqlite
+            || std::env::var(passerelle::db::testing::TEST_POSTGRES_URL).is_ok()
+    }
+}
+
+/// Keeps an instance's PostgreSQL database alive as long as the instance (dropped after it).
+enum Storage {
+    /// A SQLite file in the instance's folder, or a database owned by another node.
+    Borrowed,
+    Postgres(#[allow(dead_code)] TempPostgres),
+}
+
+/// One running (or stopped) instance.
+pub struct Instance {
+    pub name: String,
+    pub port: u16,
+    /// `http://localhost:PORT`
+    pub base: String,
+    pub database_url: String,
+    binary: PathBuf,
+    dir: tempfile::TempDir,
+    _storage: Storage,
+    extra_env: Vec<(String, String)>,
+    child: Option<Child>,
+    pub http: reqwest::Client,
+}
+
+/// Settings that make retries and polling fast enough for tests.
+pub fn test_env() -> Vec<(String, String)> {
+    [
+        ("PASSERELLE_FEDERATION__RETRY_INITIAL", "300ms"),
+        ("PASSERELLE_FEDERATION__RETRY_MAX", "1s"),
+        ("PASSERELLE_FEDERATION__DELIVERY_POLL_INTERVAL", "200ms"),
+        ("PASSERELLE_FEDERATION__REQUEST_TIMEOUT", "2s"),
+        ("PASSERELLE_DATABASE__POOL_SIZE", "4"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
+
+impl Instance {
+    /// Starts a new instance on a free port with a fresh database.
+    pub async fn start(binary: impl Into<PathBuf>, backend: Backend, name: &str) -> anyhow::Result<Instance> {
+        Self::start_with(binary, backend, name, vec![]).await
+    }
+
+    pub async fn start_with(
+        binary: impl Into<PathBuf>,
+        backend: Backend,
+        name: &str,
+        extra_env: Vec<(String, String)>,
+    ) -> anyhow::Result<Instance> {
+        let dir = tempfile::tempdir()?;
+        let (database_url, storage) = match backend {
+            Backend::Sqlite => (
+                format!("sqlite://{}/{name}.db", dir.path().display()),
+                Storage::Borrowed,
+            ),
+            Backend::Postgres => {
+                let pg = TempPostgres::create().context("PASSERELLE_TEST_POSTGRES_URL is not set")?;
+                (pg.url(), Storage::Postgres(pg))
+            }
+        };
+        let mut instance = Instance {
+            name: name.to_string(),
+            port: 0,
+            base: String::new(),
+            database_url,
+            binary: binary.into(),
+            dir,
+            _storage: storage,
+            extra_env,
+            child: None,
+            http: reqwest::Client::builder().timeout(Duration::from_secs(30)).build()?,
+        };
+        instance.spawn().await?;
+        Ok(instance)
+    }
+
+    /// Starts a second node of `other`'s instance: same domain and database, another port
+    /// (as behind a load balancer). Both nodes run delivery workers.
+    pub async fn start_node_of(other: &Instance, name: &str) -> anyhow::Result<Instance> {
+        let mut env = other.extra_env.clone();
+        env.push(("PASSERELLE_INSTANCE__DOMAIN".into(), other.domain()));
+        let mut node = Instance {
+            name: name.to_string(),
+            port: 0,
+            base: String::new(),
+            database_url: other.database_url.clone(),
+            binary: other.binary.clone(),
+            dir: tempfile::tempdir()?,
+            _storage: Storage::Borrowed,
+            extra_env: env,
+            child: None,
+            http: other.http.clone(),
+        };
+        node.spawn().await?;
+        Ok(node)
+    }
+
+    /// Runs the server process, on the instance's port once it has one (a restart keeps the
+    /// same address, as a real server's domain does).
+    async fn spawn(&mut self) -> anyhow::Result<()> {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.log_path())?;
+        let mut cmd = Command::new(&self.binary);
+        cmd.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "info,activitypub_federation=warn".into()))
+            .env("PASSERELLE_SERVER__BIND", format!("127.0.0.1:{}", self.port))
+            .env("PASSERELLE_DATABASE__URL", &self.database_url)
+            .envs(test_env())
+            .envs(self.extra_env.clone())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::from(log))
+            .kill_on_drop(true);
+        let mut child = cmd.spawn().with_context(|| format!("cannot run {}", self.binary.display()))?;
+        let stdout = child.stdout.take().context("no stdout")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let line = tokio::time::timeout(Duration::from_secs(60), lines.next_line())
+            .await
+            .map_err(|_| anyhow::anyhow!("{} did not start within 60 s; log: {}", self.name, self.log_tail()))??
+            .ok_or_else(|| anyhow::anyhow!("{} exited at start; log: {}", self.name, self.log_tail()))?;
+        let addr = line
+            .strip_prefix("listening on ")
+            .with_context(|| format!("unexpected first line {line:?}"))?;
+        let port: u16 = addr.rsplit(':').next().unwrap_or("0").parse()?;
+        self.port = port;
+        self.base = format!("http://localhost:{port}");
+        if !self.domain().ends_with(&format!(":{port}")) {
+            // a second node answers on its own port for the harness's API calls
+            self.base = format!("http://127.0.0.1:{port}");
+        }
+        // keep draining stdout so the child never blocks on a full pipe
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        self.child = Some(child);
+        Ok(())
+    }
+
+    /// The instance's public host: its own address, or the first node's for a second node.
+    pub fn domain(&self) -> String {
+        self.extra_env
+            .iter()
+            .find(|(k, _)| k == "PASSERELLE_INSTANCE__DOMAIN")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| format!("localhost:{}", self.port))
+    }
+
+    pub fn log_path(&self) -> PathBuf {
+        self.dir.path().join(format!("{}.log", self.name))
+    }
+
+    /// The last lines of the server's log, for failure messages.
+    pub fn log_tail(&self) -> String {
+        let text = std::fs::read_to_string(self.log_path()).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(40)..].join("\n")
+    }
+
+    /// `kill -9`: no chance to finish anything.
+    pub async fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.start_kill();
+            let _ = c.wait().await;
+        }
+    }
+
+    /// Starts the process again on the same port and database.
+    pub async fn restart(&mut self) -> anyhow::Result<()> {
+        self.kill().await;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            match self.spawn().await {
+                Ok(()) => return Ok(()),
+                Err(e) if Instant::now() < deadline => {
+                    tracing_like(&format!("restart of {} failed, retrying: {e}", self.name));
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Registers a member and returns their API client.
+    pub async fn member(&self, username: &str) -> anyhow::Result<Member> {
+        let password = "a long enough password";
+        let r = self
+            .http
+            .post(self.url("/api/v1/accounts"))
+            .json(&json!({"username": username, "password": password}))
+            .send()
+            .await?;
+        if r.status() != 201 {
+            bail!("sign-up of {username} failed: {}", r.text().await?);
+        }
+        let account: Value = r.json().await?;
+        let r: Value = self
+            .http
+            .post(self.url("/api/v1/tokens"))
+            .json(&json!({"username": username, "password": password}))
+            .send()
+            .await?
+            .json()
+            .await?;
+        Ok(Member {
+            base: self.base.clone(),
+            token: r["token"].as_str().context("no token")?.to_string(),
+            id: account["id"].as_i64().context("no id")?,
+            handle: format!("{username}@{}", self.domain()),
+            http: self.http.clone(),
+        })
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("---- last log lines of {} ----\n{}", self.name, self.log_tail());
+        }
+        if let Some(c) = self.child.as_mut() {
+            let _ = c.start_kill();
+        }
+    }
+}
+
+fn tracing_like(msg: &str) {
+    eprintln!("{msg}");
+}
+
+/// A signed-in member of one instance, driving it through the JSON API.
+#[derive(Clone)]
+pub struct Member {
+    pub base: String,
+    pub token: String,
+    pub id: i64,
+    /// `user@localhost:PORT`
+    pub handle: String,
+    http: reqwest::Client,
+}
+
+impl Member {
+    pub async fn get(&self, path: &str) -> anyhow::Result<(u16, Value)> {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await?;
+        let status = r.status().as_u16();
+        Ok((status, r.json().await.unwrap_or(Value::Null)))
+    }
+
+    pub async fn send(&self, method: reqwest::Method, path: &str, body: Value) -> anyhow::Result<(u16, Value)> {
+        let r = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await?;
+        let status = r.status().as_u16();
+        Ok((status, r.json().await.unwrap_or(Value::Null)))
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> anyhow::Result<(u16, Value)> {
+        self.send(reqwest::Method::POST, path, body).await
+    }
+
+    /// Finds someone by handle (WebFinger for remote ones); returns their local account id.
+    pub async fn lookup(&self, handle: &str) -> anyhow::Result<i64> {
+        let (s, v) = self.get(&format!("/api/v1/accounts/lookup?handle={handle}")).await?;
+        if s != 200 {
+            bail!("lookup of {handle} failed ({s}): {v}");
+        }
+        v["account"]["id"].as_i64().context("no id")
+    }
+
+    pub async fn follow(&self, account_id: i64) -> anyhow::Result<String> {
+        let (s, v) = self.post(&format!("/api/v1/accounts/{account_id}/follow"), json!({})).await?;
+        if s != 200 {
+            bail!("follow failed ({s}): {v}");
+        }
+        Ok(v["state"].as_str().unwrap_or_default().to_string())
+    }
+
+    /// How this member follows account `id`: none, pending or accepted.
+    pub async fn follow_state(&self, account_id: i64) -> anyhow::Result<String> {
+        let (_, v) = self.get(&format!("/api/v1/accounts/{account_id}")).await?;
+        Ok(v["following"].as_str().unwrap_or_default().to_string())
+    }
+
+    pub async fn write(&self, text: &str, visibility: &str) -> anyhow::Result<Value> {
+        let (s, v) = self
+            .post("/api/v1/posts", json!({"text": text, "visibility": visibility, "language": "fr"}))
+            .await?;
+        if s != 201 {
+            bail!("post failed ({s}): {v}");
+        }
+        Ok(v)
+    }
+
+    /// The home feed, newest first.
+    pub async fn home(&self) -> anyhow::Result<Vec<Value>> {
+        let (_, v) = self.get("/api/v1/timelines/home?limit=100").await?;
+        Ok(v.as_array().cloned().unwrap_or_default())
+    }
+}
+
+/// Polls `check` until it returns `Some`, failing after `secs` seconds with `what`.
+pub async fn eventually<T, F, Fut>(secs: u64, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "not within {secs}s: {what}");
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}

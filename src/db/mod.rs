@@ -6,6 +6,7 @@
 //! so concurrent writers queue instead of failing with `SQLITE_BUSY`.
 
 pub mod schema;
+pub mod testing;
 
 use crate::{
     config::{ConfigError, DatabaseUrl},

@@ -6,8 +6,7 @@
 mod api;
 mod federation;
 
-use diesel::{Connection, RunQueryDsl, pg::PgConnection};
-use passerelle::{Server, config::Config};
+use passerelle::{Server, config::Config, db::testing::TempPostgres};
 use serde_json::{Value, json};
 
 /// The database engines a test can run on.
@@ -17,50 +16,13 @@ pub enum Backend {
     Postgres,
 }
 
-/// A PostgreSQL database created for one test and dropped after it.
-pub struct PgDatabase {
-    admin_url: String,
-    name: String,
-}
-
-impl PgDatabase {
-    /// `None` when `PASSERELLE_TEST_POSTGRES_URL` is not set.
-    pub fn create() -> Option<PgDatabase> {
-        let admin_url = std::env::var("PASSERELLE_TEST_POSTGRES_URL").ok()?;
-        let name = format!("passerelle_test_{}", uuid::Uuid::new_v4().simple());
-        let mut conn = PgConnection::establish(&admin_url).expect("connect to PostgreSQL");
-        diesel::sql_query(format!("CREATE DATABASE {name}"))
-            .execute(&mut conn)
-            .expect("create test database");
-        Some(PgDatabase { admin_url, name })
-    }
-
-    pub fn url(&self) -> String {
-        let mut u = url::Url::parse(&self.admin_url).expect("valid URL");
-        u.set_path(&self.name);
-        u.to_string()
-    }
-}
-
-impl Drop for PgDatabase {
-    fn drop(&mut self) {
-        if let Ok(mut conn) = PgConnection::establish(&self.admin_url) {
-            let _ = diesel::sql_query(format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ))
-            .execute(&mut conn);
-        }
-    }
-}
-
 /// A running instance and what it needs to live: its temp dir or its PostgreSQL database.
 pub struct TestApp {
     pub server: Option<Server>,
     pub base: String,
     pub http: reqwest::Client,
     _dir: tempfile::TempDir,
-    _pg: Option<PgDatabase>,
+    _pg: Option<TempPostgres>,
 }
 
 impl Drop for TestApp {
@@ -119,7 +81,7 @@ pub async fn spawn_app_with(
     let (db_url, pg) = match backend {
         Backend::Sqlite => (format!("sqlite://{}/test.db", dir.path().display()), None),
         Backend::Postgres => {
-            let pg = PgDatabase::create()?;
+            let pg = TempPostgres::create()?;
             (pg.url(), Some(pg))
         }
     };

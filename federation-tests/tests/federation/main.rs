@@ -1,0 +1,38 @@
+//! Cross-instance scenarios over HTTP between real server processes. Every scenario runs on
+//! SQLite and on PostgreSQL (the latter when `PASSERELLE_TEST_POSTGRES_URL` is set, as in CI).
+
+mod delivery;
+mod people;
+mod security;
+
+use federation_tests::{Backend, Instance};
+
+/// The server binary built with this crate.
+pub const NODE: &str = env!("CARGO_BIN_EXE_passerelle-node");
+
+pub async fn instance(backend: Backend, name: &str) -> Instance {
+    Instance::start(NODE, backend, name)
+        .await
+        .unwrap_or_else(|e| panic!("instance {name} did not start: {e:#}"))
+}
+
+/// Defines tests `$name::sqlite` and `$name::postgres` running the async fn `$name(backend)`.
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name(federation_tests::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if !federation_tests::Backend::Postgres.available() {
+                    eprintln!("skipped: PASSERELLE_TEST_POSTGRES_URL is not set");
+                    return;
+                }
+                super::$name(federation_tests::Backend::Postgres).await
+            }
+        }
+    };
+}

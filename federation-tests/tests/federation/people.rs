@@ -1,0 +1,158 @@
+//! Finding people across instances, following them (automatically or with approval), and
+//! their posts, edits, deletions and unfollows reaching the other instances.
+
+use crate::{both_backends, instance};
+use federation_tests::{Backend, eventually};
+use serde_json::json;
+
+async fn follow_post_edit_delete_unfollow(backend: Backend) {
+    let (a, b, c) = tokio::join!(
+        instance(backend, "a"),
+        instance(backend, "b"),
+        instance(backend, "c")
+    );
+    let alice = a.member("alice").await.unwrap();
+    let bob = b.member("bob").await.unwrap();
+    let carol = c.member("carol").await.unwrap();
+    let carol2 = c.member("carol2").await.unwrap();
+
+    // discovery by handle, in every usual spelling
+    let bob_on_a = alice.lookup(&format!("@{}", bob.handle)).await.unwrap();
+    assert_eq!(alice.lookup(&bob.handle.to_uppercase().replace("LOCALHOST", "localhost")).await.unwrap(), bob_on_a);
+    let (s, _) = alice.get("/api/v1/accounts/lookup?handle=nobody@localhost:1").await.unwrap();
+    assert!(s == 502 || s == 404, "unreachable server gives a clear error, got {s}");
+
+    // automatic approval
+    assert_eq!(alice.follow(bob_on_a).await.unwrap(), "pending");
+    eventually(15, "alice's follow accepted", || async {
+        (alice.follow_state(bob_on_a).await.ok()? == "accepted").then_some(())
+    })
+    .await;
+    let (_, followers) = bob.get(&format!("/api/v1/accounts/{}/followers", bob.id)).await.unwrap();
+    assert_eq!(followers[0]["handle"], alice.handle.as_str());
+
+    // manual approval: carol locks her profile, bob asks, carol accepts
+    let (s, _) = carol
+        .send(reqwest::Method::PUT, "/api/v1/me/profile", json!({"display_name": "Carol", "locked": true}))
+        .await
+        .unwrap();
+    assert_eq!(s, 200);
+    let carol_on_b = bob.lookup(&carol.handle).await.unwrap();
+    bob.follow(carol_on_b).await.unwrap();
+    let request = eventually(15, "bob's request reaches carol", || async {
+        let (_, r) = carol.get("/api/v1/follow-requests").await.ok()?;
+        r.as_array()?.first().cloned()
+    })
+    .await;
+    assert_eq!(request["handle"], bob.handle.as_str());
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(bob.follow_state(carol_on_b).await.unwrap(), "pending");
+    let (s, _) = carol
+        .post(&format!("/api/v1/follow-requests/{}/accept", request["id"]), json!({}))
+        .await
+        .unwrap();
+    assert_eq!(s, 204);
+    eventually(15, "bob's request accepted on b", || async {
+        (bob.follow_state(carol_on_b).await.ok()? == "accepted").then_some(())
+    })
+    .await;
+
+    // two members of c follow bob: one shared-inbox delivery serves both
+    for m in [&carol, &carol2] {
+        let id = m.lookup(&bob.handle).await.unwrap();
+        m.follow(id).await.unwrap();
+        eventually(15, "c follows bob", || async {
+            (m.follow_state(id).await.ok()? == "accepted").then_some(())
+        })
+        .await;
+    }
+
+    // a post reaches every follower's home feed
+    let post = bob.write("Je cherche un stage en soudure", "public").await.unwrap();
+    for m in [&alice, &carol, &carol2] {
+        eventually(15, "post delivered", || async {
+            let feed = m.home().await.ok()?;
+            feed.iter().find(|p| p["ap_id"] == post["ap_id"]).map(|_| ())
+        })
+        .await;
+    }
+    let feed = alice.home().await.unwrap();
+    assert_eq!(feed[0]["author"]["handle"], bob.handle.as_str());
+    assert_eq!(feed[0]["language"], "fr");
+    assert_eq!(feed[0]["content_html"], "<p>Je cherche un stage en soudure</p>");
+
+    // edits and deletions propagate
+    let (s, _) = bob
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/posts/{}", post["id"]),
+            json!({"text": "Je cherche un stage en soudure (Lyon)", "visibility": "public"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 200);
+    for m in [&alice, &carol] {
+        eventually(15, "edit delivered", || async {
+            let feed = m.home().await.ok()?;
+            (feed.first()?["content_html"] == "<p>Je cherche un stage en soudure (Lyon)</p>").then_some(())
+        })
+        .await;
+    }
+    let (s, _) = bob
+        .send(reqwest::Method::DELETE, &format!("/api/v1/posts/{}", post["id"]), json!({}))
+        .await
+        .unwrap();
+    assert_eq!(s, 204);
+    for m in [&alice, &carol] {
+        eventually(15, "deletion delivered", || async {
+            m.home().await.ok()?.is_empty().then_some(())
+        })
+        .await;
+    }
+
+    // followers-only posts reach followers only and are not served to anonymous requests
+    let private = carol.write("Réservé à mes abonnés", "followers").await.unwrap();
+    eventually(15, "followers-only post delivered to bob", || async {
+        let feed = bob.home().await.ok()?;
+        feed.iter().find(|p| p["ap_id"] == private["ap_id"]).map(|_| ())
+    })
+    .await;
+    let r = reqwest::Client::new()
+        .get(private["ap_id"].as_str().unwrap())
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    assert!(alice.home().await.unwrap().iter().all(|p| p["ap_id"] != private["ap_id"]));
+
+    // unfollow propagates: bob's later posts no longer reach alice
+    let (s, _) = alice.post(&format!("/api/v1/accounts/{bob_on_a}/unfollow"), json!({})).await.unwrap();
+    assert_eq!(s, 204);
+    eventually(15, "unfollow delivered", || async {
+        let (_, f) = bob.get(&format!("/api/v1/accounts/{}/followers", bob.id)).await.ok()?;
+        f.as_array()?.iter().all(|x| x["handle"] != alice.handle.as_str()).then_some(())
+    })
+    .await;
+    let later = bob.write("Merci à tous", "public").await.unwrap();
+    eventually(15, "later post reaches carol", || async {
+        let feed = carol.home().await.ok()?;
+        feed.iter().find(|p| p["ap_id"] == later["ap_id"]).map(|_| ())
+    })
+    .await;
+    assert!(alice.home().await.unwrap().iter().all(|p| p["ap_id"] != later["ap_id"]));
+
+    // a profile edit reaches the followers' instances
+    let (s, _) = bob
+        .send(reqwest::Method::PUT, "/api/v1/me/profile", json!({"display_name": "Bob Soudeur", "bio": "Apprenti"}))
+        .await
+        .unwrap();
+    assert_eq!(s, 200);
+    let bob_on_c = carol.lookup(&bob.handle).await.unwrap();
+    eventually(15, "profile update delivered", || async {
+        let (_, v) = carol.get(&format!("/api/v1/accounts/{bob_on_c}")).await.ok()?;
+        (v["account"]["display_name"] == "Bob Soudeur").then_some(())
+    })
+    .await;
+}
+both_backends!(follow_post_edit_delete_unfollow);
