@@ -340,6 +340,34 @@ pub async fn store_remote(state: &AppState, author: &DbActor, note: NoteJson) ->
         .await
 }
 
+/// Posts of `author` that the local member `viewer` (`None` for a visitor who is not signed
+/// in) may read, newest first: public and unlisted ones, plus followers-only ones for the
+/// author and their accepted followers. The list form of [`visible`], for profile pages.
+pub async fn by_author_for(
+    state: &AppState,
+    author_id: i64,
+    viewer: Option<i64>,
+    before: Option<i64>,
+    limit: i64,
+) -> AppResult<Vec<DbPost>> {
+    state
+        .db
+        .read(move |c| {
+            let sees_followers_only = match viewer {
+                Some(v) if v == author_id => true,
+                Some(v) => follows::state_between(c, v, author_id)? == follows::FollowState::Accepted,
+                None => false,
+            };
+            let vis: &[&str] = if sees_followers_only {
+                &["public", "unlisted", "followers"]
+            } else {
+                &["public", "unlisted"]
+            };
+            Ok(model::by_author(c, author_id, vis, before, limit)?)
+        })
+        .await
+}
+
 /// Whether `viewer` (a local member or a signed remote actor, `None` for anonymous) may read a
 /// post of `author`. Followers-only posts are for the author, their accepted followers, and
 /// the server of such a follower asking on their behalf.

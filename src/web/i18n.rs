@@ -65,6 +65,23 @@ impl I18n {
     }
 }
 
+/// A date and time in words of `lang`, such as "3 mars 2025 à 14:05" (UTC).
+pub fn format_datetime(i18n: &I18n, lang: &str, at: &chrono::NaiveDateTime) -> String {
+    use chrono::{Datelike, Timelike};
+    let month = i18n.message(lang, &format!("month-{}", at.month()), &[]);
+    let time = format!("{:02}:{:02}", at.hour(), at.minute());
+    i18n.message(
+        lang,
+        "date-time",
+        &[
+            ("day", FluentValue::from(at.day() as i64)),
+            ("month", FluentValue::from(month)),
+            ("year", FluentValue::from(at.year().to_string())),
+            ("time", FluentValue::from(time)),
+        ],
+    )
+}
+
 /// The interface language for a request: the `lang` cookie if valid, else the first supported
 /// language in `Accept-Language`, else French.
 pub fn negotiate(cookie: Option<&str>, accept_language: Option<&str>) -> &'static str {
@@ -123,9 +140,17 @@ mod tests {
             assert!(fr.contains(k), "{k} missing in fr.ftl");
         }
         let i18n = I18n::default();
-        assert_eq!(
-            i18n.message("fr", "nav-home", &[]),
-            "Accueil"
-        );
+        assert_eq!(i18n.message("fr", "nav-home", &[]), "Accueil");
+    }
+
+    #[test]
+    fn dates_are_written_per_language() {
+        let i18n = I18n::default();
+        let at = chrono::NaiveDate::from_ymd_opt(2025, 3, 4)
+            .unwrap()
+            .and_hms_opt(14, 5, 0)
+            .unwrap();
+        assert_eq!(format_datetime(&i18n, "fr", &at), "4 mars 2025 à 14:05 UTC");
+        assert_eq!(format_datetime(&i18n, "en", &at), "4 March 2025 at 14:05 UTC");
     }
 }

@@ -1,10 +1,366 @@
-//! The server-rendered HTML interface.
+//! The server-rendered HTML interface: layout and page context, sessions and CSRF, error
+//! pages, the language switch and static assets. Each domain's pages live in its `web.rs`
+//! (templates in `templates/<domain>/`) and are merged here.
+//!
+//! Every page works with plain HTML forms; `static/app.js` only improves things (local
+//! times). Every word comes from `locales/*.ftl`.
 
+pub mod assets;
+pub mod errors;
 pub mod i18n;
+pub mod session;
 
-use axum::Router;
+use crate::{actors::model::DbActor, posts::model::DbPost, state::AppState};
+use activitypub_federation::config::Data;
+use askama::Template;
+use axum::{
+    Router,
+    extract::{Path, Request},
+    http::{HeaderMap, HeaderValue, StatusCode, Uri, header},
+    middleware::{self, Next},
+    response::{Html, IntoResponse, Redirect, Response},
+    routing::get,
+};
+use axum_extra::extract::cookie::CookieJar;
+use chrono::NaiveDateTime;
+pub use errors::{FieldErrors, WebError, WebResult};
+use fluent_bundle::FluentValue;
+pub use session::{CsrfForm, SignedIn, Visitor};
 
 /// Every HTML route.
 pub fn routes() -> Router {
-    Router::new()
+    let pages = Router::new()
+        .route("/lang/{code}", get(switch_language))
+        .merge(crate::accounts::web::routes())
+        .merge(crate::profiles::web::routes())
+        .merge(crate::follows::web::routes())
+        .merge(crate::posts::web::routes())
+        .fallback(not_found)
+        .layer(middleware::from_fn(web_layer));
+    Router::new().merge(pages).merge(assets::routes())
+}
+
+/// The signed-in member as the layout shows them.
+pub struct MemberNav {
+    pub username: String,
+    pub name: String,
+}
+
+/// What the layout of every page needs: language, title, the visitor, their CSRF token.
+/// Templates call its methods for every word (`ctx.t("key")`) and date.
+pub struct Ctx {
+    state: AppState,
+    pub lang: &'static str,
+    pub title: String,
+    pub instance_name: String,
+    pub csrf: String,
+    pub path: String,
+    pub me: Option<MemberNav>,
+}
+
+impl Ctx {
+    /// The message `key` in the page's language.
+    pub fn t(&self, key: &str) -> String {
+        self.state.i18n.message(self.lang, key, &[])
+    }
+
+    /// Whether the message `key` exists in the page's language.
+    pub fn has(&self, key: &str) -> bool {
+        self.state.i18n.has(self.lang, key)
+    }
+
+    /// The message `key` with one text argument.
+    pub fn t_with(&self, key: &str, name: &str, value: impl AsRef<str>) -> String {
+        self.state
+            .i18n
+            .message(self.lang, key, &[(name, FluentValue::from(value.as_ref()))])
+    }
+
+    /// The message `key` with a number `count` (for plurals).
+    pub fn t_count(&self, key: &str, count: &i64) -> String {
+        self.state
+            .i18n
+            .message(self.lang, key, &[("count", FluentValue::from(*count))])
+    }
+
+    /// A date and time as people read it in the page's language (UTC; `app.js` shows it in
+    /// the reader's time zone).
+    pub fn date(&self, at: &NaiveDateTime) -> String {
+        i18n::format_datetime(&self.state.i18n, self.lang, at)
+    }
+
+    /// The machine-readable form of a date, for `<time datetime>`.
+    pub fn iso(&self, at: &NaiveDateTime) -> String {
+        at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    }
+
+    /// URL of a static asset, versioned by its content so it can be cached for good.
+    pub fn asset(&self, name: &str) -> String {
+        assets::url(name)
+    }
+
+    /// Whether `path` is the current page (for `aria-current`).
+    pub fn is_current(&self, path: &str) -> bool {
+        self.path.split('?').next() == Some(path)
+    }
+
+    /// Whether the page is the signed-in member's own profile.
+    pub fn on_own_profile(&self) -> bool {
+        self.me
+            .as_ref()
+            .is_some_and(|m| self.is_current(&format!("/@{}", m.username)))
+    }
+
+    /// The languages the visitor can switch to: code and name in that language.
+    pub fn other_languages(&self) -> Vec<(&'static str, String)> {
+        i18n::LANGUAGES
+            .iter()
+            .filter(|l| **l != self.lang)
+            .map(|l| (*l, self.state.i18n.message(l, "language-name", &[])))
+            .collect()
+    }
+}
+
+impl Visitor {
+    /// The context of a page titled by the message `title_key`.
+    pub fn page(&self, title_key: &str) -> Ctx {
+        let title = self.t(title_key);
+        self.page_titled(title)
+    }
+
+    /// The context of a page with a title that is not a message (a person's name…).
+    pub fn page_titled(&self, title: String) -> Ctx {
+        Ctx {
+            state: self.data.app_data().clone(),
+            lang: self.lang,
+            title,
+            instance_name: self.data.config.instance.name.clone(),
+            csrf: self.csrf.clone(),
+            path: self.path.clone(),
+            me: self.member.as_ref().map(|m| MemberNav {
+                username: m.actor.username.clone(),
+                name: m.actor.shown_name().to_string(),
+            }),
+        }
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.data.i18n.message(self.lang, key, &[])
+    }
+
+    /// The message `key` with one text argument.
+    pub fn t_with(&self, key: &str, name: &str, value: &str) -> String {
+        self.data
+            .i18n
+            .message(self.lang, key, &[(name, FluentValue::from(value))])
+    }
+
+    /// Field errors of `result` translated for this visitor; see [`errors::form_errors`].
+    pub fn form_errors<T>(
+        &self,
+        result: crate::error::AppResult<T>,
+        shown: &[&str],
+    ) -> WebResult<Result<T, FieldErrors>> {
+        errors::form_errors(result, &self.data.i18n, self.lang, shown)
+    }
+}
+
+/// Renders a page.
+pub fn html(page: impl Template) -> WebResult {
+    Ok(Html(page.render()?).into_response())
+}
+
+/// Renders a page with a status other than 200 (a form with errors is 422).
+pub fn html_status(status: StatusCode, page: impl Template) -> WebResult {
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+/// After a successful form: go to `to` with a GET (303).
+pub fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+/// The page of a person, local or remote.
+pub fn profile_path(actor: &DbActor) -> String {
+    if actor.local {
+        format!("/@{}", actor.username)
+    } else {
+        format!("/@{}@{}", actor.username, actor.domain)
+    }
+}
+
+/// The handle people see: `@name` for members of this instance, `@name@host` for others.
+pub fn shown_handle(actor: &DbActor) -> String {
+    if actor.local {
+        format!("@{}", actor.username)
+    } else {
+        format!("@{}@{}", actor.username, actor.domain)
+    }
+}
+
+/// A post as the templates show it.
+pub struct PostCard {
+    /// Path of the post's page here (local posts), or its address on its own server.
+    pub link: String,
+    pub local: bool,
+    pub uuid: Option<String>,
+    pub author_name: String,
+    pub author_handle: String,
+    pub author_path: String,
+    pub author_domain: String,
+    pub published: NaiveDateTime,
+    pub edited: bool,
+    /// Sanitised HTML, as stored.
+    pub content: String,
+    pub language: Option<String>,
+    pub visibility: String,
+    /// Written by the viewer: they may edit and delete it.
+    pub own: bool,
+}
+
+impl PostCard {
+    pub fn new(post: &DbPost, author: &DbActor, viewer: Option<i64>) -> PostCard {
+        let uuid = post
+            .local
+            .then(|| post.ap_id.path().rsplit('/').next().map(str::to_string))
+            .flatten();
+        let link = match &uuid {
+            Some(u) => format!("/posts/{u}"),
+            None => post.url.clone().unwrap_or_else(|| post.ap_id.to_string()),
+        };
+        PostCard {
+            link,
+            local: post.local,
+            uuid,
+            author_name: author.shown_name().to_string(),
+            author_handle: shown_handle(author),
+            author_path: profile_path(author),
+            author_domain: author.domain.clone(),
+            published: post.published,
+            edited: post.updated.is_some(),
+            content: post.content.clone(),
+            language: post.language.clone(),
+            visibility: post.visibility.clone(),
+            own: post.local && viewer == Some(author.id),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorTemplate {
+    ctx: Ctx,
+    text: String,
+    detail: Option<String>,
+    signed_out_401: bool,
+}
+
+/// Turns error markers left by [`WebError`] into pages, and sets what every HTML response
+/// needs: the anonymous CSRF cookie when missing, a content security policy (no third-party
+/// scripts, styles or frames) and no shared caching of personal pages.
+pub async fn web_layer(data: Data<AppState>, mut req: Request, next: Next) -> Response {
+    let headers = req.headers().clone();
+    let path = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "/".into());
+    let new_csrf = CookieJar::from_headers(&headers)
+        .get(session::CSRF_COOKIE)
+        .is_none()
+        .then(|| session::NewCsrfToken(session::random_token()));
+    if let Some(t) = &new_csrf {
+        req.extensions_mut().insert(t.clone());
+    }
+    let mut response = next.run(req).await;
+    if let Some(page) = response.extensions_mut().remove::<errors::ErrorPage>() {
+        response = error_page(&data, &headers, path, new_csrf.as_ref(), page).await;
+    }
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html {
+        let h = response.headers_mut();
+        if let Some(t) = new_csrf {
+            let c = session::cookie(&data, session::CSRF_COOKIE, t.0);
+            if let Ok(v) = HeaderValue::from_str(&c.to_string()) {
+                h.append(header::SET_COOKIE, v);
+            }
+        }
+        h.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' https: http: data:; style-src 'self'; \
+             script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ));
+        h.entry(header::CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static("private, no-cache"));
+    }
+    response
+}
+
+async fn error_page(
+    data: &Data<AppState>,
+    headers: &HeaderMap,
+    path: String,
+    new_csrf: Option<&session::NewCsrfToken>,
+    page: errors::ErrorPage,
+) -> Response {
+    let visitor = match Visitor::load(data.clone(), headers, path.clone(), new_csrf).await {
+        Ok(v) => v,
+        Err(_) => Visitor::anonymous(data.clone(), headers, path, new_csrf),
+    };
+    let kind = match page.kind.as_str() {
+        k @ ("400" | "401" | "403" | "404" | "409" | "413" | "422" | "502" | "503" | "csrf") => k,
+        _ => "500",
+    };
+    let template = ErrorTemplate {
+        ctx: visitor.page(&format!("error-title-{kind}")),
+        text: visitor.t(&format!("error-text-{kind}")),
+        detail: page.detail,
+        signed_out_401: kind == "401" && visitor.member.is_none(),
+    };
+    match template.render() {
+        Ok(body) => (page.status, Html(body)).into_response(),
+        Err(e) => {
+            tracing::error!("error page template: {e}");
+            (page.status, page.status.to_string()).into_response()
+        }
+    }
+}
+
+/// Unknown addresses: a page for people, a JSON error under `/api/`.
+async fn not_found(uri: Uri) -> Response {
+    let e = crate::error::AppError::NotFound(format!("nothing at {}", uri.path()));
+    if uri.path().starts_with("/api/") {
+        e.into_response()
+    } else {
+        WebError::App(e).into_response()
+    }
+}
+
+/// `GET /lang/{code}`: remembers the chosen language and goes back to the page.
+async fn switch_language(
+    data: Data<AppState>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    jar: CookieJar,
+) -> Response {
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| url::Url::parse(r).ok())
+        .filter(|u| data.is_local_url(u))
+        .map(|u| match u.query() {
+            Some(q) => format!("{}?{q}", u.path()),
+            None => u.path().to_string(),
+        });
+    let back = session::local_path(back.as_deref());
+    match i18n::LANGUAGES.iter().find(|l| **l == code) {
+        Some(lang) => {
+            let c = session::cookie(&data, session::LANG_COOKIE, lang.to_string());
+            (jar.add(c), Redirect::to(&back)).into_response()
+        }
+        None => Redirect::to(&back).into_response(),
+    }
 }

@@ -5,6 +5,7 @@
 
 mod api;
 mod federation;
+mod web;
 
 use passerelle::{Server, config::Config, db::testing::TempPostgres};
 use serde_json::{Value, json};

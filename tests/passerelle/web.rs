@@ -1,0 +1,359 @@
+//! The HTML interface, driven like a browser without JavaScript: forms, cookies, redirects.
+
+use crate::{Backend, TestApp, both_backends, spawn_app};
+use reqwest::{StatusCode, header};
+
+/// A browser: keeps cookies, does not follow redirects (tests look at them).
+struct Browser<'a> {
+    app: &'a TestApp,
+    client: reqwest::Client,
+}
+
+const PASSWORD: &str = "a long enough password";
+
+impl<'a> Browser<'a> {
+    /// A new browser (its own cookies: another person) on `app`.
+    fn new(app: &'a TestApp) -> Browser<'a> {
+        Browser {
+            app,
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+        }
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, String) {
+        let r = self.client.get(self.app.url(path)).send().await.unwrap();
+        (r.status(), r.text().await.unwrap())
+    }
+
+    /// Posts a form the way a browser does after showing the page at `form_page`: with the
+    /// CSRF token found in it.
+    async fn submit(&self, form_page: &str, action: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let (status, page) = self.get(form_page).await;
+        assert_eq!(status, 200, "{form_page}: {page}");
+        let token = csrf_of(&page);
+        let mut body: Vec<(&str, &str)> = vec![("csrf", &token)];
+        body.extend_from_slice(fields);
+        self.client
+            .post(self.app.url(action))
+            .form(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn sign_up(&self, username: &str) {
+        let r = self
+            .submit("/register", "/register", &[("username", username), ("password", PASSWORD)])
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+        assert_eq!(location(&r), "/");
+    }
+}
+
+fn location(r: &reqwest::Response) -> String {
+    r.headers()[header::LOCATION].to_str().unwrap().to_string()
+}
+
+/// The value of the first hidden `csrf` field of a page.
+fn csrf_of(page: &str) -> String {
+    let start = page.find(r#"name="csrf" value=""#).expect("a form with a CSRF token") + 19;
+    page[start..].split('"').next().unwrap().to_string()
+}
+
+async fn sign_up_edit_profile_and_post(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let b = Browser::new(&app);
+    let (status, page) = b.get("/").await;
+    assert_eq!(status, 200);
+    assert!(page.contains(r#"href="/register""#));
+
+    b.sign_up("camille").await;
+    let (_, home) = b.get("/").await;
+    assert!(home.contains("Écrire un message"), "{home}");
+    assert!(home.contains("Trouver une personne à suivre"), "empty feed hint: {home}");
+
+    // profile: name, presentation, approval of followers
+    let r = b
+        .submit(
+            "/settings/profile",
+            "/settings/profile",
+            &[
+                ("display_name", "Camille Martin"),
+                ("bio", "Conseillère en insertion.\n\nJ'aime <le> travail d'équipe."),
+                ("avatar_url", ""),
+                ("locked", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, profile) = b.get("/@camille").await;
+    assert!(profile.contains("Camille Martin"));
+    assert!(profile.contains("<p>J&#39;aime &lt;le&gt; travail d&#39;équipe.</p>"), "{profile}");
+    assert!(profile.contains("Valide chaque abonné"));
+    let (_, form) = b.get("/settings/profile").await;
+    assert!(form.contains("Conseillère en insertion.\n\nJ&#39;aime &lt;le&gt; travail"), "{form}");
+    assert!(form.contains(r#"value="true" checked"#));
+
+    // a field error is shown next to its field, translated, with the typed values kept
+    let r = b
+        .submit(
+            "/settings/profile",
+            "/settings/profile",
+            &[("display_name", "Camille"), ("avatar_url", "ftp://nope")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains(r#"id="avatar_url-error">L’adresse de la photo doit commencer par https://."#), "{page}");
+    assert!(page.contains(r#"aria-describedby="avatar_url-hint avatar_url-error""#));
+    assert!(page.contains(r#"value="ftp://nope""#));
+
+    // a post shows on the home page, with edit and delete links for its author
+    let r = b
+        .submit("/", "/posts", &[("text", "Bonjour à toutes et à tous !"), ("visibility", "public"), ("language", "fr")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, home) = b.get("/").await;
+    assert!(home.contains("<p>Bonjour à toutes et à tous !</p>"), "{home}");
+    assert!(home.contains("Camille Martin"));
+    assert!(home.contains("/edit\">Modifier</a>"));
+
+    // an empty post is refused with the reason next to the text box
+    let r = b.submit("/", "/posts", &[("text", "  "), ("visibility", "public")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("Écrivez quelque chose avant de publier."));
+
+    // log out, then log in again through the form
+    let r = b.submit("/", "/logout", &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, home) = b.get("/").await;
+    assert!(!home.contains("Bonjour à toutes"));
+    let r = b
+        .submit("/login", "/login", &[("username", "camille"), ("password", "wrong password!")])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert!(r.text().await.unwrap().contains("n’est pas le bon"));
+    let r = b
+        .submit("/login?next=/settings/profile", "/login", &[
+            ("username", "camille"),
+            ("password", PASSWORD),
+            ("next", "/settings/profile"),
+        ])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/settings/profile");
+    let (_, home) = b.get("/").await;
+    assert!(home.contains("Bonjour à toutes"));
+
+    // the same username cannot be taken twice
+    let other = Browser::new(&app);
+    let r = other
+        .submit("/register", "/register", &[("username", "Camille"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Ce nom d’utilisateur est déjà pris."));
+    assert!(page.contains(r#"value="Camille""#));
+}
+both_backends!(sign_up_edit_profile_and_post);
+
+async fn forms_without_csrf_token_are_refused(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let b = Browser::new(&app);
+    // not even a cookie yet: login refused
+    let r = b
+        .client
+        .post(b.app.url("/login"))
+        .form(&[("username", "x"), ("password", "y")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(r.text().await.unwrap().contains("Formulaire expiré"));
+
+    b.sign_up("dominique").await;
+    for token in [None, Some("forged")] {
+        let mut form = vec![("text", "Sent from another site"), ("visibility", "public")];
+        if let Some(t) = token {
+            form.push(("csrf", t));
+        }
+        let r = b.client.post(b.app.url("/posts")).form(&form).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        let page = r.text().await.unwrap();
+        assert!(page.contains("<html lang=\"fr\">") && page.contains("Formulaire expiré"), "{page}");
+    }
+    let (_, home) = b.get("/").await;
+    assert!(!home.contains("Sent from another site"));
+}
+both_backends!(forms_without_csrf_token_are_refused);
+
+async fn french_by_default_english_on_request(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let b = Browser::new(&app);
+    let (_, page) = b.get("/").await;
+    assert!(page.contains(r#"<html lang="fr">"#));
+    assert!(page.contains("Bienvenue sur Passerelle"));
+    assert!(page.contains(r#"href="/lang/en""#));
+
+    let r = b
+        .client
+        .get(b.app.url("/register"))
+        .header(header::ACCEPT_LANGUAGE, "en")
+        .send()
+        .await
+        .unwrap();
+    let page = r.text().await.unwrap();
+    assert!(page.contains(r#"<html lang="en">"#));
+    assert!(page.contains("Create my account"));
+
+    // the switch remembers the choice and goes back to the page
+    let r = b
+        .client
+        .get(b.app.url("/lang/en"))
+        .header(header::REFERER, b.app.url("/login?next=/"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/login?next=/");
+    let (_, page) = b.get("/").await;
+    assert!(page.contains("Welcome to Passerelle"), "{page}");
+    let (status, page) = b.get("/no/such/page").await;
+    assert_eq!(status, 404);
+    assert!(page.contains("Page not found"));
+}
+both_backends!(french_by_default_english_on_request);
+
+async fn searching_a_handle_explains_failures(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let b = Browser::new(&app);
+    let (status, _) = b.get("/search?q=@someone@localhost:1").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "search needs to be signed in");
+    b.sign_up("sacha").await;
+    Browser::new(&app).sign_up("noor").await;
+
+    // someone here, typed with or without the server name
+    let r = b.client.get(b.app.url("/search?q=noor")).send().await.unwrap();
+    assert_eq!(location(&r), "/@noor");
+    let handle = format!("@noor@{}", b.app.base.trim_start_matches("http://"));
+    let q = serde_urlencoded::to_string([("q", &handle)]).unwrap();
+    let r = b.client.get(b.app.url(&format!("/search?{q}"))).send().await.unwrap();
+    assert_eq!(location(&r), "/@noor");
+
+    // a server that does not answer, a name nobody has, an incomplete address
+    let (status, page) = b.get("/search?q=@someone@localhost:1").await;
+    assert_eq!(status, StatusCode::BAD_GATEWAY);
+    assert!(page.contains("Le serveur localhost:1 ne répond pas."), "{page}");
+    assert!(page.contains(r#"value="@someone@localhost:1""#));
+    let (status, page) = b.get("/search?q=@nobody").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(page.contains("Personne n’a l’adresse @nobody."), "{page}");
+    let (status, page) = b.get("/search?q=not%20a%20handle@").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Cette adresse n’est pas complète."), "{page}");
+}
+both_backends!(searching_a_handle_explains_failures);
+
+async fn post_pages_negotiate_html_and_activity_json(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let b = Browser::new(&app);
+    b.sign_up("ines").await;
+    b.submit("/", "/posts", &[("text", "Je cherche un stage en menuiserie."), ("visibility", "public")])
+        .await;
+    let (_, home) = b.get("/").await;
+    let start = home.find("href=\"/posts/").expect("a link to the post") + 6;
+    let path = home[start..].split('"').next().unwrap().to_string();
+
+    let r = b
+        .app
+        .http
+        .get(b.app.url(&path))
+        .header(header::ACCEPT, "application/activity+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("application/activity+json"));
+    let note: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(note["type"], "Note");
+    assert_eq!(note["id"], b.app.url(&path));
+
+    let r = b.app.http.get(b.app.url(&path)).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+    let page = r.text().await.unwrap();
+    assert!(page.contains("<p>Je cherche un stage en menuiserie.</p>"));
+    assert!(!page.contains("/edit\""), "no edit link for visitors");
+
+    // edit, then delete after confirming
+    let r = b
+        .submit(&format!("{path}/edit"), &format!("{path}/edit"), &[
+            ("text", "Je cherche un stage en ébénisterie."),
+            ("visibility", "public"),
+            ("language", "fr"),
+        ])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = b.get(&path).await;
+    assert!(page.contains("ébénisterie") && page.contains("Modifié"));
+    let r = b.submit(&format!("{path}/delete"), &format!("{path}/delete"), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (status, page) = b.get(&path).await;
+    assert_eq!(status, 404);
+    assert!(page.contains("Page introuvable"));
+    let r = b
+        .app
+        .http
+        .get(b.app.url(&path))
+        .header(header::ACCEPT, "application/activity+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 410);
+}
+both_backends!(post_pages_negotiate_html_and_activity_json);
+
+async fn following_a_locked_profile_waits_for_approval(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let (lea, yann) = (Browser::new(&app), Browser::new(&app));
+    lea.sign_up("lea").await;
+    yann.sign_up("yann").await;
+    let (_, page) = lea.get("/follow-requests").await;
+    assert!(page.contains("Aucune demande en attente."));
+    let fields = [("display_name", "Léa"), ("locked", "true")];
+    lea.submit("/settings/profile", "/settings/profile", &fields).await;
+
+    let (_, page) = yann.get("/@lea").await;
+    assert!(page.contains("Demander à suivre"), "{page}");
+    let start = page.find("action=\"/follow/").unwrap() + 8;
+    let action = page[start..].split('"').next().unwrap().to_string();
+    let r = yann.submit("/@lea", &action, &[]).await;
+    assert_eq!(location(&r), "/@lea");
+    let (_, page) = yann.get("/@lea").await;
+    assert!(page.contains("Votre demande attend une réponse."));
+
+    let (_, page) = lea.get("/follow-requests").await;
+    assert!(page.contains("@yann"));
+    let start = page.find("action=\"/follow-requests/").unwrap() + 8;
+    let accept = page[start..].split('"').next().unwrap().to_string();
+    assert!(accept.ends_with("/accept"));
+    let r = lea.submit("/follow-requests", &accept, &[]).await;
+    assert_eq!(location(&r), "/follow-requests");
+    let (_, page) = yann.get("/@lea").await;
+    assert!(page.contains("Vous suivez cette personne."));
+    assert!(page.contains("1 abonné"), "{page}");
+
+    // followers-only posts: for followers, not for visitors
+    let fields = [("text", "Réservé à mes abonnés."), ("visibility", "followers")];
+    lea.submit("/", "/posts", &fields).await;
+    let (_, page) = yann.get("/").await;
+    assert!(page.contains("Réservé à mes abonnés."));
+    let (_, page) = Browser::new(&app).get("/@lea").await;
+    assert!(!page.contains("Réservé à mes abonnés."));
+    assert!(page.contains("Connectez-vous pour suivre cette personne"));
+}
+both_backends!(following_a_locked_profile_waits_for_approval);
