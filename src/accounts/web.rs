@@ -5,7 +5,7 @@ use crate::{
     config::RegistrationMode,
     error::AppError,
     web::{
-        Ctx, CsrfForm, FieldErrors, SignedIn, Visitor, WebResult, html, html_status, see_other,
+        CsrfForm, Ctx, FieldErrors, SignedIn, Visitor, WebResult, html, html_status, see_other,
         session::{self, SESSION_COOKIE},
     },
 };
@@ -25,7 +25,10 @@ pub fn routes() -> Router {
         .route("/register", get(register_form).post(register))
         .route("/login", get(login_form).post(login))
         .route("/logout", post(logout))
-        .route("/settings/password", get(password_form).post(change_password))
+        .route(
+            "/settings/password",
+            get(password_form).post(change_password),
+        )
 }
 
 /// What the sign-up form sends (and shows again after an error, without the password).
@@ -77,7 +80,11 @@ async fn register_form(v: Visitor, Query(q): Query<InvitationQuery>) -> WebResul
     })
 }
 
-async fn register(v: Visitor, jar: CookieJar, CsrfForm(mut form): CsrfForm<RegisterForm>) -> WebResult {
+async fn register(
+    v: Visitor,
+    jar: CookieJar,
+    CsrfForm(mut form): CsrfForm<RegisterForm>,
+) -> WebResult {
     let input = RegistrationInput {
         username: form.username.clone(),
         password: std::mem::take(&mut form.password),
@@ -206,7 +213,11 @@ async fn password_form(s: SignedIn, Query(q): Query<SavedQuery>) -> WebResult {
 async fn change_password(s: SignedIn, CsrfForm(form): CsrfForm<PasswordForm>) -> WebResult {
     let v = &s.visitor;
     let result = if form.new_password != form.new_password_confirm {
-        Err(AppError::invalid("new_password_confirm", "mismatch", "The two new passwords differ."))
+        Err(AppError::invalid(
+            "new_password_confirm",
+            "mismatch",
+            "The two new passwords differ.",
+        ))
     } else {
         let (current, new) = (&form.current_password, &form.new_password);
         super::change_password(&v.data, &s.member, current, new, v.session.clone()).await

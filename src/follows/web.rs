@@ -4,7 +4,7 @@
 use super::model;
 use crate::{
     actors,
-    web::{Ctx, CsrfForm, SignedIn, WebResult, html, profile_path, see_other, shown_handle},
+    web::{CsrfForm, Ctx, SignedIn, WebResult, html, profile_path, see_other, shown_handle},
 };
 use askama::Template;
 use axum::{

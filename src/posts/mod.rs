@@ -355,7 +355,9 @@ pub async fn by_author_for(
         .read(move |c| {
             let sees_followers_only = match viewer {
                 Some(v) if v == author_id => true,
-                Some(v) => follows::state_between(c, v, author_id)? == follows::FollowState::Accepted,
+                Some(v) => {
+                    follows::state_between(c, v, author_id)? == follows::FollowState::Accepted
+                }
                 None => false,
             };
             let vis: &[&str] = if sees_followers_only {

@@ -8,7 +8,7 @@ use crate::{
     federation::fetch::{Requester, wants_activity_json},
     state::AppState,
     web::{
-        Ctx, CsrfForm, FieldErrors, PostCard, SignedIn, Visitor, WebResult, html, html_status,
+        CsrfForm, Ctx, FieldErrors, PostCard, SignedIn, Visitor, WebResult, html, html_status,
         see_other,
     },
 };
@@ -75,7 +75,11 @@ impl PostForm {
             .into_iter()
             .map(|c| {
                 let key = format!("language-option-{c}");
-                let name = if ctx.has(&key) { ctx.t(&key) } else { c.to_string() };
+                let name = if ctx.has(&key) {
+                    ctx.t(&key)
+                } else {
+                    c.to_string()
+                };
                 (c.to_string(), name, c == self.language)
             })
             .collect()
@@ -139,7 +143,11 @@ async fn home_page(
         format!("/?before={}", posts.last().map_or(0, |(p, _)| p.id))
     });
     let page = HomePage {
-        ctx: v.page(if me.is_some() { "home-title" } else { "welcome-title" }),
+        ctx: v.page(if me.is_some() {
+            "home-title"
+        } else {
+            "welcome-title"
+        }),
         description: v.data.config.instance.description.clone(),
         posts: posts.iter().map(|(p, a)| PostCard::new(p, a, me)).collect(),
         form,
@@ -258,7 +266,9 @@ async fn edit_form(s: SignedIn, Path(uuid): Path<String>) -> WebResult {
     html(EditPage {
         ctx: s.visitor.page("post-edit-title"),
         form: PostForm {
-            text: post.source.unwrap_or_else(|| crate::html::strip_tags(&post.content)),
+            text: post
+                .source
+                .unwrap_or_else(|| crate::html::strip_tags(&post.content)),
             visibility: post.visibility,
             language: post.language.unwrap_or_default(),
         },
@@ -267,7 +277,11 @@ async fn edit_form(s: SignedIn, Path(uuid): Path<String>) -> WebResult {
     })
 }
 
-async fn edit(s: SignedIn, Path(uuid): Path<String>, CsrfForm(form): CsrfForm<PostForm>) -> WebResult {
+async fn edit(
+    s: SignedIn,
+    Path(uuid): Path<String>,
+    CsrfForm(form): CsrfForm<PostForm>,
+) -> WebResult {
     let post = own_post(&s, &uuid).await?;
     let v = &s.visitor;
     let result = super::edit(&v.data, s.member.actor.clone(), post.id, form.input()).await;

@@ -9,7 +9,7 @@ use crate::{
     follows::{self, FollowState},
     posts,
     web::{
-        Ctx, CsrfForm, FieldErrors, PostCard, SignedIn, Visitor, WebResult, html, html_status,
+        CsrfForm, Ctx, FieldErrors, PostCard, SignedIn, Visitor, WebResult, html, html_status,
         profile_path, see_other, shown_handle,
     },
 };
@@ -110,7 +110,10 @@ async fn profile(v: Visitor, Path(handle): Path<String>, Query(q): Query<Before>
                 _ => None,
             };
             let counts = if local {
-                (follows::model::count_followers(c, them)?, follows::model::count_following(c, them)?)
+                (
+                    follows::model::count_followers(c, them)?,
+                    follows::model::count_following(c, them)?,
+                )
             } else {
                 (0, 0)
             };
@@ -120,7 +123,11 @@ async fn profile(v: Visitor, Path(handle): Path<String>, Query(q): Query<Before>
     let mut rows = posts::by_author_for(&v.data, them, me, q.before, PAGE + 1).await?;
     let older = (rows.len() as i64 > PAGE).then(|| {
         rows.truncate(PAGE as usize);
-        format!("{}?before={}", profile_path(&actor), rows.last().map_or(0, |p| p.id))
+        format!(
+            "{}?before={}",
+            profile_path(&actor),
+            rows.last().map_or(0, |p| p.id)
+        )
     });
     html(ProfilePage {
         ctx: v.page_titled(actor.shown_name().to_string()),
@@ -187,7 +194,10 @@ async fn edit(s: SignedIn, CsrfForm(form): CsrfForm<ProfileForm>) -> WebResult {
         locked: form.locked,
     };
     let result = super::update(&s.visitor.data, &s.member, input).await;
-    match s.visitor.form_errors(result, &["display_name", "bio", "avatar_url"])? {
+    match s
+        .visitor
+        .form_errors(result, &["display_name", "bio", "avatar_url"])?
+    {
         Ok(_) => Ok(see_other("/settings/profile?saved=1")),
         Err(errors) => html_status(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -241,13 +251,22 @@ async fn search(s: SignedIn, Query(q): Query<SearchQuery>) -> WebResult {
 fn search_error(v: &Visitor, typed: &str, e: AppError) -> WebResult {
     let host = parse_handle(typed).map(|(_, h)| h).unwrap_or_default();
     let (status, error) = match &e {
-        AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, v.t("search-error-invalid")),
+        AppError::Invalid(_) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            v.t("search-error-invalid"),
+        ),
         AppError::NotFound(_) => {
             let handle = format!("@{}", typed.trim_start_matches('@'));
-            (StatusCode::NOT_FOUND, v.t_with("search-error-not-found", "handle", &handle))
+            (
+                StatusCode::NOT_FOUND,
+                v.t_with("search-error-not-found", "handle", &handle),
+            )
         }
         AppError::Internal(_) => return Err(e.into()),
-        _ => (StatusCode::BAD_GATEWAY, v.t_with("search-error-unreachable", "host", &host)),
+        _ => (
+            StatusCode::BAD_GATEWAY,
+            v.t_with("search-error-unreachable", "host", &host),
+        ),
     };
     html_status(
         status,

@@ -12,8 +12,16 @@ use sha2::{Digest, Sha256};
 use std::{collections::HashMap, sync::LazyLock};
 
 const FILES: &[(&str, &str, &str)] = &[
-    ("style.css", "text/css; charset=utf-8", include_str!("../../static/style.css")),
-    ("app.js", "text/javascript; charset=utf-8", include_str!("../../static/app.js")),
+    (
+        "style.css",
+        "text/css; charset=utf-8",
+        include_str!("../../static/style.css"),
+    ),
+    (
+        "app.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/app.js"),
+    ),
 ];
 
 /// Short content hash of each asset.

@@ -73,9 +73,18 @@ impl IntoResponse for WebError {
 /// Limits quoted by field error messages, passed to every translation.
 fn limits() -> [(&'static str, FluentValue<'static>); 5] {
     [
-        ("password_min", (crate::accounts::MIN_PASSWORD_CHARS as i64).into()),
-        ("username_max", (crate::accounts::MAX_USERNAME_CHARS as i64).into()),
-        ("name_max", (crate::profiles::MAX_DISPLAY_NAME as i64).into()),
+        (
+            "password_min",
+            (crate::accounts::MIN_PASSWORD_CHARS as i64).into(),
+        ),
+        (
+            "username_max",
+            (crate::accounts::MAX_USERNAME_CHARS as i64).into(),
+        ),
+        (
+            "name_max",
+            (crate::profiles::MAX_DISPLAY_NAME as i64).into(),
+        ),
         ("bio_max", (crate::profiles::MAX_BIO as i64).into()),
         ("post_max", (crate::posts::MAX_POST_CHARS as i64).into()),
     ]
@@ -180,7 +189,10 @@ mod tests {
         let e = FieldErrors::new(&i18n, "fr", &errors, &["username"]);
         assert!(e.get("username").unwrap().contains("déjà"));
         assert_eq!(e.general_errors(), ["Elsewhere."]);
-        assert_eq!(e.described_by("username", true), "username-hint username-error");
+        assert_eq!(
+            e.described_by("username", true),
+            "username-hint username-error"
+        );
         assert_eq!(e.described_by("password", false), "");
     }
 }

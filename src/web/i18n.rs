@@ -41,7 +41,9 @@ impl I18n {
     /// The message `key` in `lang`, with `args`; falls back to English, then to the key.
     pub fn message(&self, lang: &str, key: &str, args: &[(&str, FluentValue)]) -> String {
         for l in [lang, "en"] {
-            let Some(bundle) = self.bundles.get(l) else { continue };
+            let Some(bundle) = self.bundles.get(l) else {
+                continue;
+            };
             let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {
                 continue;
             };
@@ -151,6 +153,9 @@ mod tests {
             .and_hms_opt(14, 5, 0)
             .unwrap();
         assert_eq!(format_datetime(&i18n, "fr", &at), "4 mars 2025 à 14:05 UTC");
-        assert_eq!(format_datetime(&i18n, "en", &at), "4 March 2025 at 14:05 UTC");
+        assert_eq!(
+            format_datetime(&i18n, "en", &at),
+            "4 March 2025 at 14:05 UTC"
+        );
     }
 }

@@ -91,7 +91,8 @@ impl Ctx {
 
     /// The machine-readable form of a date, for `<time datetime>`.
     pub fn iso(&self, at: &NaiveDateTime) -> String {
-        at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        at.and_utc()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
     }
 
     /// URL of a static asset, versioned by its content so it can be cached for good.
@@ -289,10 +290,11 @@ pub async fn web_layer(data: Data<AppState>, mut req: Request, next: Next) -> Re
                 h.append(header::SET_COOKIE, v);
             }
         }
-        h.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(
-            "default-src 'self'; img-src 'self' https: http: data:; style-src 'self'; \
+        h.entry(header::CONTENT_SECURITY_POLICY)
+            .or_insert(HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' https: http: data:; style-src 'self'; \
              script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-        ));
+            ));
         h.entry(header::CACHE_CONTROL)
             .or_insert(HeaderValue::from_static("private, no-cache"));
     }

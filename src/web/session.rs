@@ -122,7 +122,9 @@ impl Visitor {
     /// Whether `sent` is this visitor's CSRF token (compared in constant time).
     pub fn csrf_matches(&self, sent: &str) -> bool {
         let (a, b) = (self.csrf.as_bytes(), sent.as_bytes());
-        !a.is_empty() && a.len() == b.len() && a.iter().zip(b).fold(0, |acc, (x, y)| acc | (x ^ y)) == 0
+        !a.is_empty()
+            && a.len() == b.len()
+            && a.iter().zip(b).fold(0, |acc, (x, y)| acc | (x ^ y)) == 0
     }
 }
 

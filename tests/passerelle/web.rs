@@ -31,7 +31,12 @@ impl<'a> Browser<'a> {
 
     /// Posts a form the way a browser does after showing the page at `form_page`: with the
     /// CSRF token found in it.
-    async fn submit(&self, form_page: &str, action: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    async fn submit(
+        &self,
+        form_page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
         let (status, page) = self.get(form_page).await;
         assert_eq!(status, 200, "{form_page}: {page}");
         let token = csrf_of(&page);
@@ -47,9 +52,18 @@ impl<'a> Browser<'a> {
 
     async fn sign_up(&self, username: &str) {
         let r = self
-            .submit("/register", "/register", &[("username", username), ("password", PASSWORD)])
+            .submit(
+                "/register",
+                "/register",
+                &[("username", username), ("password", PASSWORD)],
+            )
             .await;
-        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+        assert_eq!(
+            r.status(),
+            StatusCode::SEE_OTHER,
+            "{}",
+            r.text().await.unwrap()
+        );
         assert_eq!(location(&r), "/");
     }
 }
@@ -60,12 +74,17 @@ fn location(r: &reqwest::Response) -> String {
 
 /// The value of the first hidden `csrf` field of a page.
 fn csrf_of(page: &str) -> String {
-    let start = page.find(r#"name="csrf" value=""#).expect("a form with a CSRF token") + 19;
+    let start = page
+        .find(r#"name="csrf" value=""#)
+        .expect("a form with a CSRF token")
+        + 19;
     page[start..].split('"').next().unwrap().to_string()
 }
 
 async fn sign_up_edit_profile_and_post(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else { return };
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
     let b = Browser::new(&app);
     let (status, page) = b.get("/").await;
     assert_eq!(status, 200);
@@ -74,7 +93,10 @@ async fn sign_up_edit_profile_and_post(backend: Backend) {
     b.sign_up("camille").await;
     let (_, home) = b.get("/").await;
     assert!(home.contains("Écrire un message"), "{home}");
-    assert!(home.contains("Trouver une personne à suivre"), "empty feed hint: {home}");
+    assert!(
+        home.contains("Trouver une personne à suivre"),
+        "empty feed hint: {home}"
+    );
 
     // profile: name, presentation, approval of followers
     let r = b
@@ -83,7 +105,10 @@ async fn sign_up_edit_profile_and_post(backend: Backend) {
             "/settings/profile",
             &[
                 ("display_name", "Camille Martin"),
-                ("bio", "Conseillère en insertion.\n\nJ'aime <le> travail d'équipe."),
+                (
+                    "bio",
+                    "Conseillère en insertion.\n\nJ'aime <le> travail d'équipe.",
+                ),
                 ("avatar_url", ""),
                 ("locked", "true"),
             ],
@@ -92,10 +117,16 @@ async fn sign_up_edit_profile_and_post(backend: Backend) {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, profile) = b.get("/@camille").await;
     assert!(profile.contains("Camille Martin"));
-    assert!(profile.contains("<p>J&#39;aime &lt;le&gt; travail d&#39;équipe.</p>"), "{profile}");
+    assert!(
+        profile.contains("<p>J&#39;aime &lt;le&gt; travail d&#39;équipe.</p>"),
+        "{profile}"
+    );
     assert!(profile.contains("Valide chaque abonné"));
     let (_, form) = b.get("/settings/profile").await;
-    assert!(form.contains("Conseillère en insertion.\n\nJ&#39;aime &lt;le&gt; travail"), "{form}");
+    assert!(
+        form.contains("Conseillère en insertion.\n\nJ&#39;aime &#60;le&#62; travail"),
+        "{form}"
+    );
     assert!(form.contains(r#"value="true" checked"#));
 
     // a field error is shown next to its field, translated, with the typed values kept
@@ -108,24 +139,47 @@ async fn sign_up_edit_profile_and_post(backend: Backend) {
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = r.text().await.unwrap();
-    assert!(page.contains(r#"id="avatar_url-error">L’adresse de la photo doit commencer par https://."#), "{page}");
+    assert!(
+        page.contains(
+            r#"id="avatar_url-error">L’adresse de la photo doit commencer par https://."#
+        ),
+        "{page}"
+    );
     assert!(page.contains(r#"aria-describedby="avatar_url-hint avatar_url-error""#));
     assert!(page.contains(r#"value="ftp://nope""#));
 
     // a post shows on the home page, with edit and delete links for its author
     let r = b
-        .submit("/", "/posts", &[("text", "Bonjour à toutes et à tous !"), ("visibility", "public"), ("language", "fr")])
+        .submit(
+            "/",
+            "/posts",
+            &[
+                ("text", "Bonjour à toutes et à tous !"),
+                ("visibility", "public"),
+                ("language", "fr"),
+            ],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, home) = b.get("/").await;
-    assert!(home.contains("<p>Bonjour à toutes et à tous !</p>"), "{home}");
+    assert!(
+        home.contains("<p>Bonjour à toutes et à tous !</p>"),
+        "{home}"
+    );
     assert!(home.contains("Camille Martin"));
     assert!(home.contains("/edit\">Modifier</a>"));
 
     // an empty post is refused with the reason next to the text box
-    let r = b.submit("/", "/posts", &[("text", "  "), ("visibility", "public")]).await;
+    let r = b
+        .submit("/", "/posts", &[("text", "  "), ("visibility", "public")])
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text().await.unwrap().contains("Écrivez quelque chose avant de publier."));
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Écrivez quelque chose avant de publier.")
+    );
 
     // log out, then log in again through the form
     let r = b.submit("/", "/logout", &[]).await;
@@ -133,16 +187,24 @@ async fn sign_up_edit_profile_and_post(backend: Backend) {
     let (_, home) = b.get("/").await;
     assert!(!home.contains("Bonjour à toutes"));
     let r = b
-        .submit("/login", "/login", &[("username", "camille"), ("password", "wrong password!")])
+        .submit(
+            "/login",
+            "/login",
+            &[("username", "camille"), ("password", "wrong password!")],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     assert!(r.text().await.unwrap().contains("n’est pas le bon"));
     let r = b
-        .submit("/login?next=/settings/profile", "/login", &[
-            ("username", "camille"),
-            ("password", PASSWORD),
-            ("next", "/settings/profile"),
-        ])
+        .submit(
+            "/login?next=/settings/profile",
+            "/login",
+            &[
+                ("username", "camille"),
+                ("password", PASSWORD),
+                ("next", "/settings/profile"),
+            ],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&r), "/settings/profile");
@@ -152,7 +214,11 @@ async fn sign_up_edit_profile_and_post(backend: Backend) {
     // the same username cannot be taken twice
     let other = Browser::new(&app);
     let r = other
-        .submit("/register", "/register", &[("username", "Camille"), ("password", PASSWORD)])
+        .submit(
+            "/register",
+            "/register",
+            &[("username", "Camille"), ("password", PASSWORD)],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = r.text().await.unwrap();
@@ -162,7 +228,9 @@ async fn sign_up_edit_profile_and_post(backend: Backend) {
 both_backends!(sign_up_edit_profile_and_post);
 
 async fn forms_without_csrf_token_are_refused(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else { return };
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
     let b = Browser::new(&app);
     // not even a cookie yet: login refused
     let r = b
@@ -181,10 +249,19 @@ async fn forms_without_csrf_token_are_refused(backend: Backend) {
         if let Some(t) = token {
             form.push(("csrf", t));
         }
-        let r = b.client.post(b.app.url("/posts")).form(&form).send().await.unwrap();
+        let r = b
+            .client
+            .post(b.app.url("/posts"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
         let page = r.text().await.unwrap();
-        assert!(page.contains("<html lang=\"fr\">") && page.contains("Formulaire expiré"), "{page}");
+        assert!(
+            page.contains("<html lang=\"fr\">") && page.contains("Formulaire expiré"),
+            "{page}"
+        );
     }
     let (_, home) = b.get("/").await;
     assert!(!home.contains("Sent from another site"));
@@ -192,7 +269,9 @@ async fn forms_without_csrf_token_are_refused(backend: Backend) {
 both_backends!(forms_without_csrf_token_are_refused);
 
 async fn french_by_default_english_on_request(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else { return };
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
     let b = Browser::new(&app);
     let (_, page) = b.get("/").await;
     assert!(page.contains(r#"<html lang="fr">"#));
@@ -229,25 +308,44 @@ async fn french_by_default_english_on_request(backend: Backend) {
 both_backends!(french_by_default_english_on_request);
 
 async fn searching_a_handle_explains_failures(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else { return };
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
     let b = Browser::new(&app);
     let (status, _) = b.get("/search?q=@someone@localhost:1").await;
-    assert_eq!(status, StatusCode::SEE_OTHER, "search needs to be signed in");
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "search needs to be signed in"
+    );
     b.sign_up("sacha").await;
     Browser::new(&app).sign_up("noor").await;
 
     // someone here, typed with or without the server name
-    let r = b.client.get(b.app.url("/search?q=noor")).send().await.unwrap();
+    let r = b
+        .client
+        .get(b.app.url("/search?q=noor"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(location(&r), "/@noor");
     let handle = format!("@noor@{}", b.app.base.trim_start_matches("http://"));
     let q = serde_urlencoded::to_string([("q", &handle)]).unwrap();
-    let r = b.client.get(b.app.url(&format!("/search?{q}"))).send().await.unwrap();
+    let r = b
+        .client
+        .get(b.app.url(&format!("/search?{q}")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(location(&r), "/@noor");
 
     // a server that does not answer, a name nobody has, an incomplete address
     let (status, page) = b.get("/search?q=@someone@localhost:1").await;
     assert_eq!(status, StatusCode::BAD_GATEWAY);
-    assert!(page.contains("Le serveur localhost:1 ne répond pas."), "{page}");
+    assert!(
+        page.contains("Le serveur localhost:1 ne répond pas."),
+        "{page}"
+    );
     assert!(page.contains(r#"value="@someone@localhost:1""#));
     let (status, page) = b.get("/search?q=@nobody").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -259,11 +357,20 @@ async fn searching_a_handle_explains_failures(backend: Backend) {
 both_backends!(searching_a_handle_explains_failures);
 
 async fn post_pages_negotiate_html_and_activity_json(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else { return };
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
     let b = Browser::new(&app);
     b.sign_up("ines").await;
-    b.submit("/", "/posts", &[("text", "Je cherche un stage en menuiserie."), ("visibility", "public")])
-        .await;
+    b.submit(
+        "/",
+        "/posts",
+        &[
+            ("text", "Je cherche un stage en menuiserie."),
+            ("visibility", "public"),
+        ],
+    )
+    .await;
     let (_, home) = b.get("/").await;
     let start = home.find("href=\"/posts/").expect("a link to the post") + 6;
     let path = home[start..].split('"').next().unwrap().to_string();
@@ -277,30 +384,46 @@ async fn post_pages_negotiate_html_and_activity_json(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    assert!(r.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("application/activity+json"));
+    assert!(
+        r.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("application/activity+json")
+    );
     let note: serde_json::Value = r.json().await.unwrap();
     assert_eq!(note["type"], "Note");
     assert_eq!(note["id"], b.app.url(&path));
 
     let r = b.app.http.get(b.app.url(&path)).send().await.unwrap();
     assert_eq!(r.status(), 200);
-    assert!(r.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+    assert!(
+        r.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
     let page = r.text().await.unwrap();
     assert!(page.contains("<p>Je cherche un stage en menuiserie.</p>"));
     assert!(!page.contains("/edit\""), "no edit link for visitors");
 
     // edit, then delete after confirming
     let r = b
-        .submit(&format!("{path}/edit"), &format!("{path}/edit"), &[
-            ("text", "Je cherche un stage en ébénisterie."),
-            ("visibility", "public"),
-            ("language", "fr"),
-        ])
+        .submit(
+            &format!("{path}/edit"),
+            &format!("{path}/edit"),
+            &[
+                ("text", "Je cherche un stage en ébénisterie."),
+                ("visibility", "public"),
+                ("language", "fr"),
+            ],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, page) = b.get(&path).await;
     assert!(page.contains("ébénisterie") && page.contains("Modifié"));
-    let r = b.submit(&format!("{path}/delete"), &format!("{path}/delete"), &[]).await;
+    let r = b
+        .submit(&format!("{path}/delete"), &format!("{path}/delete"), &[])
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (status, page) = b.get(&path).await;
     assert_eq!(status, 404);
@@ -318,14 +441,17 @@ async fn post_pages_negotiate_html_and_activity_json(backend: Backend) {
 both_backends!(post_pages_negotiate_html_and_activity_json);
 
 async fn following_a_locked_profile_waits_for_approval(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else { return };
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
     let (lea, yann) = (Browser::new(&app), Browser::new(&app));
     lea.sign_up("lea").await;
     yann.sign_up("yann").await;
     let (_, page) = lea.get("/follow-requests").await;
     assert!(page.contains("Aucune demande en attente."));
     let fields = [("display_name", "Léa"), ("locked", "true")];
-    lea.submit("/settings/profile", "/settings/profile", &fields).await;
+    lea.submit("/settings/profile", "/settings/profile", &fields)
+        .await;
 
     let (_, page) = yann.get("/@lea").await;
     assert!(page.contains("Demander à suivre"), "{page}");
@@ -348,7 +474,10 @@ async fn following_a_locked_profile_waits_for_approval(backend: Backend) {
     assert!(page.contains("1 abonné"), "{page}");
 
     // followers-only posts: for followers, not for visitors
-    let fields = [("text", "Réservé à mes abonnés."), ("visibility", "followers")];
+    let fields = [
+        ("text", "Réservé à mes abonnés."),
+        ("visibility", "followers"),
+    ];
     lea.submit("/", "/posts", &fields).await;
     let (_, page) = yann.get("/").await;
     assert!(page.contains("Réservé à mes abonnés."));
