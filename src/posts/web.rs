@@ -312,7 +312,8 @@ async fn delete_form(s: SignedIn, Path(uuid): Path<String>) -> WebResult {
     let post = own_post(&s, &uuid).await?;
     html(DeletePage {
         ctx: s.visitor.page("post-delete-title"),
-        post: PostCard::new(&post, &s.member.actor, Some(s.member.actor.id)),
+        // the card without its own edit and delete links
+        post: PostCard::new(&post, &s.member.actor, None),
         uuid,
     })
 }

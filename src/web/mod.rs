@@ -47,7 +47,7 @@ pub struct MemberNav {
 }
 
 /// What the layout of every page needs: language, title, the visitor, their CSRF token.
-/// Templates call its methods for every word (`ctx.t("key")`) and date.
+/// Templates call its methods for every word and date.
 pub struct Ctx {
     state: AppState,
     pub lang: &'static str,
@@ -77,10 +77,14 @@ impl Ctx {
     }
 
     /// The message `key` with a number `count` (for plurals).
-    pub fn t_count(&self, key: &str, count: &i64) -> String {
-        self.state
-            .i18n
-            .message(self.lang, key, &[("count", FluentValue::from(*count))])
+    pub fn t_count(&self, key: &str, count: impl std::borrow::Borrow<i64>) -> String {
+        let count = FluentValue::from(*count.borrow());
+        self.state.i18n.message(self.lang, key, &[("count", count)])
+    }
+
+    /// The shortest password accepted, for the hints of password fields.
+    pub fn min_password_chars(&self) -> i64 {
+        crate::accounts::MIN_PASSWORD_CHARS as i64
     }
 
     /// A date and time as people read it in the page's language (UTC; `app.js` shows it in
@@ -364,5 +368,88 @@ async fn switch_language(
             (jar.add(c), Redirect::to(&back)).into_response()
         }
         None => Redirect::to(&back).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::i18n::{I18n, LANGUAGES};
+    use std::path::Path;
+
+    /// Keys written literally in translation calls (`t`, `t_with`, `t_count`, `page`).
+    fn literal_keys(source: &str) -> Vec<String> {
+        let mut keys = vec![];
+        for call in [".t(\"", ".t_with(\"", ".t_count(\"", ".page(\""] {
+            for (i, _) in source.match_indices(call) {
+                let rest = &source[i + call.len()..];
+                let key = rest.split('"').next().unwrap_or_default();
+                if !key.is_empty()
+                    && key
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                {
+                    keys.push(key.to_string());
+                }
+            }
+        }
+        keys
+    }
+
+    fn sources(dir: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "html")
+                || path.file_name().is_some_and(|n| n == "web.rs")
+                || path.parent().is_some_and(|p| p.ends_with("src/web"))
+            {
+                out.push(std::fs::read_to_string(&path).unwrap());
+            }
+        }
+    }
+
+    #[test]
+    fn every_message_used_exists_in_every_language() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = vec![];
+        sources(&root.join("templates"), &mut files);
+        sources(&root.join("src"), &mut files);
+        let mut keys: Vec<String> = files.iter().flat_map(|f| literal_keys(f)).collect();
+        // keys built at run time
+        for kind in [
+            "400", "401", "403", "404", "409", "413", "422", "500", "502", "503", "csrf",
+        ] {
+            keys.push(format!("error-title-{kind}"));
+            keys.push(format!("error-text-{kind}"));
+        }
+        keys.extend((1..=12).map(|m| format!("month-{m}")));
+        for k in [
+            "date-time",
+            "language-name",
+            "login-error-wrong",
+            "login-error-suspended",
+            "post-visibility-public",
+            "post-visibility-unlisted",
+            "post-visibility-followers",
+            "language-option-fr",
+            "language-option-en",
+        ] {
+            keys.push(k.into());
+        }
+        assert!(
+            keys.len() > 100,
+            "the scan finds the messages ({})",
+            keys.len()
+        );
+        let i18n = I18n::default();
+        for key in &keys {
+            for lang in LANGUAGES {
+                assert!(
+                    i18n.has(lang, key),
+                    "{key} is missing in locales/{lang}.ftl"
+                );
+            }
+        }
     }
 }
