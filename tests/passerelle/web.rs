@@ -486,3 +486,63 @@ async fn following_a_locked_profile_waits_for_approval(backend: Backend) {
     assert!(page.contains("Connectez-vous pour suivre cette personne"));
 }
 both_backends!(following_a_locked_profile_waits_for_approval);
+
+async fn remote_people_are_found_and_followed_by_handle(backend: Backend) {
+    let Some(here) = spawn_app(backend).await else {
+        return;
+    };
+    let Some(there) = spawn_app(backend).await else {
+        return;
+    };
+    let (amal, bruno) = (Browser::new(&here), Browser::new(&there));
+    amal.sign_up("amal").await;
+    bruno.sign_up("bruno").await;
+    let fields = [("display_name", "Bruno Lefèvre"), ("bio", "Menuisier.")];
+    bruno
+        .submit("/settings/profile", "/settings/profile", &fields)
+        .await;
+    let fields = [
+        ("text", "Atelier portes ouvertes samedi."),
+        ("visibility", "public"),
+    ];
+    bruno.submit("/", "/posts", &fields).await;
+
+    let host = there.base.trim_start_matches("http://").to_string();
+    let q = serde_urlencoded::to_string([("q", format!("@bruno@{host}"))]).unwrap();
+    let r = amal
+        .client
+        .get(here.url(&format!("/search?{q}")))
+        .send()
+        .await
+        .unwrap();
+    let profile = location(&r);
+    assert_eq!(profile, format!("/@bruno@{host}"));
+    let (status, page) = amal.get(&profile).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Bruno Lefèvre") && page.contains("<p>Menuisier.</p>"));
+    assert!(page.contains(&format!("@bruno@{host}")));
+    assert!(page.contains(&format!("Membre de {host}, un autre serveur du réseau")));
+
+    let start = page.find("action=\"/follow/").unwrap() + 8;
+    let action = page[start..].split('"').next().unwrap().to_string();
+    amal.submit(&profile, &action, &[]).await;
+    crate::eventually(10, || async {
+        let (_, page) = amal.get(&profile).await;
+        page.contains("Vous suivez cette personne.").then_some(())
+    })
+    .await;
+    // the next post reaches the home feed here, with its origin shown
+    let fields = [
+        ("text", "Nouvelle commande livrée."),
+        ("visibility", "public"),
+    ];
+    bruno.submit("/", "/posts", &fields).await;
+    let home = crate::eventually(10, || async {
+        let (_, home) = amal.get("/").await;
+        home.contains("Nouvelle commande livrée.").then_some(home)
+    })
+    .await;
+    assert!(home.contains(&format!("href=\"/@bruno@{host}\"")));
+    assert!(home.contains(&format!("Voir sur {host}")));
+}
+both_backends!(remote_people_are_found_and_followed_by_handle);
