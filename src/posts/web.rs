@@ -9,7 +9,7 @@ use crate::{
     state::AppState,
     web::{
         CsrfForm, Ctx, FieldErrors, PostCard, SignedIn, Visitor, WebResult, html, html_status,
-        see_other,
+        older_page, see_other,
     },
 };
 use askama::Template;
@@ -138,10 +138,7 @@ async fn home_page(
         }
         None => (vec![], None),
     };
-    let older = (posts.len() as i64 > PAGE).then(|| {
-        posts.truncate(PAGE as usize);
-        format!("/?before={}", posts.last().map_or(0, |(p, _)| p.id))
-    });
+    let older = older_page(&mut posts, PAGE, |(p, _)| p.id, "/");
     let page = HomePage {
         ctx: v.page(if me.is_some() {
             "home-title"

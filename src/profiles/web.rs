@@ -10,7 +10,7 @@ use crate::{
     posts,
     web::{
         CsrfForm, Ctx, FieldErrors, PostCard, SignedIn, Visitor, WebResult, html, html_status,
-        profile_path, see_other, shown_handle,
+        older_page, profile_path, see_other, shown_handle,
     },
 };
 use askama::Template;
@@ -18,6 +18,7 @@ use axum::{
     Router,
     extract::{Path, Query},
     http::StatusCode,
+    response::Response,
     routing::get,
 };
 use serde::Deserialize;
@@ -85,23 +86,56 @@ struct Before {
 
 /// `/@name` (a member here) or `/@name@host` (someone elsewhere, fetched if needed).
 async fn profile(v: Visitor, Path(handle): Path<String>, Query(q): Query<Before>) -> WebResult {
-    let actor = match handle.split_once('@') {
-        None => actors::local_by_username(&v.data, &handle).await?,
+    let actor = match find_person(&v, &handle).await? {
+        Ok(actor) => actor,
+        Err(elsewhere) => return Ok(elsewhere),
+    };
+    let me = v.member.as_ref().map(|m| m.actor.id);
+    let (follow, followers, following) = relationship(&v, me, &actor).await?;
+    let mut rows = posts::by_author_for(&v.data, actor.id, me, q.before, PAGE + 1).await?;
+    let older = older_page(&mut rows, PAGE, |p| p.id, &profile_path(&actor));
+    html(ProfilePage {
+        ctx: v.page_titled(actor.shown_name().to_string()),
+        posts: rows.iter().map(|p| PostCard::new(p, &actor, me)).collect(),
+        person: PersonView::from(&actor),
+        follow,
+        own: me == Some(actor.id),
+        followers,
+        following,
+        older,
+    })
+}
+
+/// The person a profile address designates, or the page to show instead: their canonical
+/// address, the log-in page (only members look people up on other servers), or the search
+/// page saying why they were not found.
+async fn find_person(v: &Visitor, handle: &str) -> WebResult<Result<DbActor, Response>> {
+    match handle.split_once('@') {
+        None => Ok(Ok(actors::local_by_username(&v.data, handle).await?)),
         Some((user, host)) if host.eq_ignore_ascii_case(&v.data.domain) => {
-            return Ok(see_other(&format!("/@{user}")));
+            Ok(Err(see_other(&format!("/@{user}"))))
         }
         Some(_) if v.member.is_none() => {
             let next = serde_urlencoded::to_string([("next", &v.path)]).unwrap_or_default();
-            return Ok(see_other(&format!("/login?{next}")));
+            Ok(Err(see_other(&format!("/login?{next}"))))
         }
-        Some(_) => match resolve_handle(&v.data, &handle).await {
-            Ok(actor) => actor,
-            Err(e) => return search_error(&v, &handle, e),
+        Some(_) => match resolve_handle(&v.data, handle).await {
+            Ok(actor) => Ok(Ok(actor)),
+            Err(e) => search_error(v, handle, e).map(Err),
         },
-    };
-    let me = v.member.as_ref().map(|m| m.actor.id);
+    }
+}
+
+/// How the viewer follows `actor` (`none`, `pending`, `accepted`; empty for visitors and on
+/// one's own profile), and the actor's follower and following counts (known here only for
+/// local people).
+async fn relationship(
+    v: &Visitor,
+    me: Option<i64>,
+    actor: &DbActor,
+) -> WebResult<(&'static str, i64, i64)> {
     let (them, local) = (actor.id, actor.local);
-    let (follow, followers, following) = v
+    let (follow, counts) = v
         .data
         .db
         .read(move |c| {
@@ -109,41 +143,23 @@ async fn profile(v: Visitor, Path(handle): Path<String>, Query(q): Query<Before>
                 Some(me) if me != them => Some(follows::state_between(c, me, them)?),
                 _ => None,
             };
-            let counts = if local {
-                (
+            let counts = match local {
+                true => (
                     follows::model::count_followers(c, them)?,
                     follows::model::count_following(c, them)?,
-                )
-            } else {
-                (0, 0)
+                ),
+                false => (0, 0),
             };
-            Ok((follow, counts.0, counts.1))
+            Ok((follow, counts))
         })
         .await?;
-    let mut rows = posts::by_author_for(&v.data, them, me, q.before, PAGE + 1).await?;
-    let older = (rows.len() as i64 > PAGE).then(|| {
-        rows.truncate(PAGE as usize);
-        format!(
-            "{}?before={}",
-            profile_path(&actor),
-            rows.last().map_or(0, |p| p.id)
-        )
-    });
-    html(ProfilePage {
-        ctx: v.page_titled(actor.shown_name().to_string()),
-        posts: rows.iter().map(|p| PostCard::new(p, &actor, me)).collect(),
-        person: PersonView::from(&actor),
-        follow: match follow {
-            None => "",
-            Some(FollowState::None) => "none",
-            Some(FollowState::Pending) => "pending",
-            Some(FollowState::Accepted) => "accepted",
-        },
-        own: me == Some(them),
-        followers,
-        following,
-        older,
-    })
+    let follow = match follow {
+        None => "",
+        Some(FollowState::None) => "none",
+        Some(FollowState::Pending) => "pending",
+        Some(FollowState::Accepted) => "accepted",
+    };
+    Ok((follow, counts.0, counts.1))
 }
 
 /// What the profile form sends.

@@ -185,6 +185,22 @@ pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
+/// Pagination of lists that grow at the top: `rows` were loaded with one more than `page`
+/// items; if that extra one came, it is dropped and the link to the older items returned.
+pub fn older_page<T>(
+    rows: &mut Vec<T>,
+    page: i64,
+    id: impl Fn(&T) -> i64,
+    base: &str,
+) -> Option<String> {
+    if rows.len() as i64 <= page {
+        return None;
+    }
+    rows.truncate(page as usize);
+    rows.last()
+        .map(|last| format!("{base}?before={}", id(last)))
+}
+
 /// The page of a person, local or remote.
 pub fn profile_path(actor: &DbActor) -> String {
     if actor.local {
@@ -407,6 +423,17 @@ mod tests {
                 out.push(std::fs::read_to_string(&path).unwrap());
             }
         }
+    }
+
+    #[test]
+    fn older_pages_start_after_the_last_item_shown() {
+        let mut rows = vec![9, 7, 4];
+        assert_eq!(
+            super::older_page(&mut rows, 2, |r| *r, "/@a"),
+            Some("/@a?before=7".into())
+        );
+        assert_eq!(rows, [9, 7]);
+        assert_eq!(super::older_page(&mut rows, 2, |r| *r, "/"), None);
     }
 
     #[test]
