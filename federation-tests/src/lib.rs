@@ -273,6 +273,14 @@ pub struct Member {
 }
 
 impl Member {
+    /// The same member, talking to another node of their instance.
+    pub fn via(&self, node: &Instance) -> Member {
+        Member {
+            base: node.base.clone(),
+            ..self.clone()
+        }
+    }
+
     pub async fn get(&self, path: &str) -> anyhow::Result<(u16, Value)> {
         let r = self
             .http

@@ -114,7 +114,8 @@ async fn two_nodes_deliver_each_activity_once() {
     let total = 40;
     for i in 0..total {
         let node = if i % 2 == 0 { &b } else { &b2 };
-        let (s, v) = federation_tests::Member { base: node.base.clone(), ..bob.clone() }
+        let (s, v) = bob
+            .via(node)
             .post("/api/v1/posts", serde_json::json!({"text": format!("annonce {i}")}))
             .await
             .unwrap();
