@@ -167,6 +167,11 @@ impl Instance {
         Ok(())
     }
 
+    /// Process id of the running server.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().and_then(|c| c.id())
+    }
+
     /// The instance's public host: its own address, or the first node's for a second node.
     pub fn domain(&self) -> String {
         self.extra_env

@@ -15,12 +15,12 @@
 use super::signatures::{SigningKey, sign_post};
 use crate::{
     db::{Backend, DbConn, now, schema::{activities, actors, deliveries, instances}},
-    error::{AppError, AppResult},
+    error::AppResult,
     state::AppState,
 };
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::{prelude::*, sql_types};
-use std::{collections::HashMap, sync::Arc, time::Duration};
+use std::{collections::HashMap, time::Duration};
 use tokio::task::JoinSet;
 use url::Url;
 
@@ -207,6 +207,10 @@ enum Outcome {
 /// Sends one server's queue in order until it is empty or an attempt fails.
 async fn serve_instance(state: AppState, instance_id: i64, host: String) {
     let mut keys: HashMap<i64, SigningKey> = HashMap::new();
+    // the claim was just made; renew it when a third of it has passed
+    let mut renewed = std::time::Instant::now();
+    let renew_every = lease_length(&state) / 3;
+    let mut delivered_any = false;
     loop {
         let batch = match state.db.read(move |c| next_batch(c, instance_id)).await {
             Ok(b) => b,
@@ -216,22 +220,27 @@ async fn serve_instance(state: AppState, instance_id: i64, host: String) {
             }
         };
         if batch.is_empty() {
-            let _ = release(&state, instance_id).await;
+            let _ = finish(&state, instance_id, delivered_any).await;
             return;
         }
         for pending in batch {
-            if !renew_lease(&state, instance_id).await {
-                return; // another node took over after our lease expired
+            if renewed.elapsed() > renew_every {
+                if !renew_lease(&state, instance_id).await {
+                    return; // another node took over after our lease expired
+                }
+                renewed = std::time::Instant::now();
             }
             let outcome = send(&state, &mut keys, &pending).await;
             let result = match outcome {
                 Outcome::Delivered => {
                     state.metrics.delivery_sent(&host);
-                    record_success(&state, instance_id, pending.id).await
+                    delivered_any = true;
+                    delete_delivery(&state, pending.id).await
                 }
                 Outcome::Refused(reason) => {
                     tracing::info!("delivery to {} refused, dropped: {reason}", pending.inbox);
                     state.metrics.delivery_failed(&host, "refused");
+                    delivered_any = true;
                     record_refusal(&state, instance_id, pending.id, reason).await
                 }
                 Outcome::Failed(reason) => {
@@ -325,11 +334,26 @@ async fn renew_lease(state: &AppState, instance_id: i64) -> bool {
         .unwrap_or(false)
 }
 
-async fn release(state: &AppState, instance_id: i64) -> AppResult<()> {
+/// A delivered (or refused) activity leaves the queue.
+async fn delete_delivery(state: &AppState, delivery_id: i64) -> AppResult<()> {
+    state
+        .db
+        .write(move |conn| {
+            diesel::delete(deliveries::table.find(delivery_id)).execute(conn)?;
+            Ok(())
+        })
+        .await
+}
+
+/// The queue is empty: record the server as reachable if it answered, and release it.
+async fn finish(state: &AppState, instance_id: i64, answered: bool) -> AppResult<()> {
     let me = state.node_id.clone();
     state
         .db
         .write(move |conn| {
+            if answered {
+                mark_reachable(conn, instance_id)?;
+            }
             diesel::update(
                 instances::table
                     .find(instance_id)
@@ -340,17 +364,6 @@ async fn release(state: &AppState, instance_id: i64) -> AppResult<()> {
                 instances::lease_until.eq(None::<NaiveDateTime>),
             ))
             .execute(conn)?;
-            Ok(())
-        })
-        .await
-}
-
-async fn record_success(state: &AppState, instance_id: i64, delivery_id: i64) -> AppResult<()> {
-    state
-        .db
-        .write(move |conn| {
-            diesel::delete(deliveries::table.find(delivery_id)).execute(conn)?;
-            mark_reachable(conn, instance_id)?;
             Ok(())
         })
         .await
@@ -535,12 +548,6 @@ pub fn wake(state: &AppState) {
     state.delivery_wakeup.notify_one();
 }
 
-#[allow(dead_code)]
-fn _assert_send(state: AppState) -> impl std::future::Future<Output = ()> + Send {
-    let s = Arc::new(state);
-    async move { run((*s).clone()).await }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -554,11 +561,5 @@ mod tests {
         assert_eq!(backoff(i, m, 5), Duration::from_secs(480));
         assert_eq!(backoff(i, m, 8), Duration::from_secs(3600));
         assert_eq!(backoff(i, m, 1000), Duration::from_secs(3600));
-    }
-}
-
-impl From<tokio::task::JoinError> for AppError {
-    fn from(e: tokio::task::JoinError) -> Self {
-        AppError::Internal(e.into())
     }
 }

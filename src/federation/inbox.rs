@@ -300,22 +300,20 @@ where
 
 /// A server that sends us activities is up: resume deliveries to it at once if it was failing.
 async fn resume_instance(data: &Data<AppState>, domain: String) {
-    let resumed = data
+    let failing = data
         .db
-        .write(move |conn| {
-            let failing: Option<i64> = instances::table
+        .read(move |conn| {
+            Ok(instances::table
                 .filter(instances::host.eq(&domain))
                 .filter(instances::failures.gt(0).or(instances::unreachable.eq(true)))
                 .select(instances::id)
-                .first(conn)
-                .optional()?;
-            if let Some(id) = failing {
-                delivery::mark_reachable(conn, id)?;
-            }
-            Ok(failing.is_some())
+                .first::<i64>(conn)
+                .optional()?)
         })
         .await;
-    if matches!(resumed, Ok(true)) {
+    if let Ok(Some(id)) = failing
+        && data.db.write(move |conn| delivery::mark_reachable(conn, id)).await.is_ok()
+    {
         delivery::wake(data);
     }
 }
