@@ -220,7 +220,7 @@ async fn serve_instance(state: AppState, instance_id: i64, host: String) {
             }
         };
         if batch.is_empty() {
-            let _ = finish(&state, instance_id, delivered_any).await;
+            let _ = release(&state, instance_id).await;
             return;
         }
         for pending in batch {
@@ -234,13 +234,13 @@ async fn serve_instance(state: AppState, instance_id: i64, host: String) {
             let result = match outcome {
                 Outcome::Delivered => {
                     state.metrics.delivery_sent(&host);
+                    let first = !delivered_any;
                     delivered_any = true;
-                    delete_delivery(&state, pending.id).await
+                    delete_delivery(&state, pending.id, first.then_some(instance_id)).await
                 }
                 Outcome::Refused(reason) => {
                     tracing::info!("delivery to {} refused, dropped: {reason}", pending.inbox);
                     state.metrics.delivery_failed(&host, "refused");
-                    delivered_any = true;
                     record_refusal(&state, instance_id, pending.id, reason).await
                 }
                 Outcome::Failed(reason) => {
@@ -334,26 +334,27 @@ async fn renew_lease(state: &AppState, instance_id: i64) -> bool {
         .unwrap_or(false)
 }
 
-/// A delivered (or refused) activity leaves the queue.
-async fn delete_delivery(state: &AppState, delivery_id: i64) -> AppResult<()> {
+/// A delivered activity leaves the queue; the first success of a run also clears the server's
+/// failure state (so a later failure in the same run starts a fresh backoff).
+async fn delete_delivery(state: &AppState, delivery_id: i64, reachable: Option<i64>) -> AppResult<()> {
     state
         .db
         .write(move |conn| {
             diesel::delete(deliveries::table.find(delivery_id)).execute(conn)?;
+            if let Some(instance_id) = reachable {
+                mark_reachable(conn, instance_id)?;
+            }
             Ok(())
         })
         .await
 }
 
-/// The queue is empty: record the server as reachable if it answered, and release it.
-async fn finish(state: &AppState, instance_id: i64, answered: bool) -> AppResult<()> {
+/// The queue is empty: another node (or a later wake-up) may take the server.
+async fn release(state: &AppState, instance_id: i64) -> AppResult<()> {
     let me = state.node_id.clone();
     state
         .db
         .write(move |conn| {
-            if answered {
-                mark_reachable(conn, instance_id)?;
-            }
             diesel::update(
                 instances::table
                     .find(instance_id)
@@ -461,8 +462,9 @@ async fn record_failure(
         .await
 }
 
-/// Drops deliveries older than `federation.delivery_expiry` (if set) and forgets received
-/// activity ids old enough that no sender still retries them.
+/// Drops deliveries older than `federation.delivery_expiry` (if set), sent activities older
+/// than 30 days with nothing left to deliver, and received activity ids old enough that no
+/// sender still retries them.
 async fn cleanup(state: &AppState) -> AppResult<()> {
     let expiry = state.config.federation.delivery_expiry;
     state
@@ -478,6 +480,15 @@ async fn cleanup(state: &AppState) -> AppResult<()> {
                 }
             }
             crate::federation::inbox::forget_old_received(conn, now - TimeDelta::days(30))?;
+            // sent activities are kept a while for inspection, then dropped once delivered
+            diesel::delete(
+                activities::table
+                    .filter(activities::created_at.lt(now - TimeDelta::days(30)))
+                    .filter(diesel::dsl::not(diesel::dsl::exists(
+                        deliveries::table.filter(deliveries::activity_id.eq(activities::id)),
+                    ))),
+            )
+            .execute(conn)?;
             Ok(())
         })
         .await

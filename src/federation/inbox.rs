@@ -164,25 +164,23 @@ pub async fn receive(
         refuse(label, AppError::BadRequest(reason))
     })?;
     let domain = actor.domain.clone();
-    activity.receive(data, actor).await.map_err(|e| {
-        let reason = match &e {
-            AppError::Conflict(_) => return refuse_duplicate(),
-            AppError::Federation(_) => "fetch_failed",
-            AppError::Internal(_) | AppError::Unavailable(_) => "internal",
-            AppError::NotFound(_) => "unknown_object",
-            _ => "rejected",
-        };
-        refuse(reason, e)
-    })?;
+    match activity.receive(data, actor).await {
+        Ok(()) => {}
+        // a unique constraint hit: the same activity or object arrived concurrently (another
+        // node, or a retry racing the first delivery); it is already here
+        Err(AppError::Conflict(_)) => return Ok(Received::Duplicate),
+        Err(e) => {
+            let reason = match &e {
+                AppError::Federation(_) => "fetch_failed",
+                AppError::Internal(_) | AppError::Unavailable(_) => "internal",
+                AppError::NotFound(_) => "unknown_object",
+                _ => "rejected",
+            };
+            return Err(refuse(reason, e));
+        }
+    }
     resume_instance(data, domain).await;
     Ok(Received::Accepted)
-}
-
-fn refuse_duplicate() -> Refusal {
-    refuse(
-        "duplicate",
-        AppError::Conflict("this activity was already received".into()),
-    )
 }
 
 fn object_id(v: &serde_json::Value) -> Option<Url> {

@@ -4,6 +4,7 @@
 //! PostgreSQL.
 
 mod api;
+mod cli;
 mod federation;
 
 use passerelle::{Server, config::Config, db::testing::TempPostgres};
