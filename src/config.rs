@@ -100,7 +100,7 @@ pub struct FederationConfig {
 pub struct WebConfig {
     /// Mark session cookies `Secure`. Unset means on unless plain-http local federation is on.
     pub secure_cookies: Option<bool>,
-    /// How long a web session lasts without use.
+    /// How long a web session lasts after signing in.
     #[serde(with = "humantime_serde")]
     pub session_lifetime: Duration,
 }
@@ -207,12 +207,11 @@ impl Config {
             .collect();
         for (key, value) in overrides {
             let name = key["PASSERELLE_".len()..].to_lowercase().replace("__", ".");
-            let value: figment::value::Value = value
-                .parse()
-                .unwrap_or_else(|_| figment::value::Value::from(value.clone()));
+            // kept as text: `extract_lossy` turns "true" or "8" into a bool or a number only
+            // where the setting is one, so a name such as "123" stays a name
             figment = figment.merge(Serialized::global(&name, value));
         }
-        let config: Config = figment.extract().map_err(|e| {
+        let config: Config = figment.extract_lossy().map_err(|e| {
             let e = e.into_iter().next().map(|e| {
                 let path = e.path.join(".");
                 let source = if path.is_empty() {
@@ -399,6 +398,8 @@ mod tests {
                 ("PASSERELLE_FEDERATION__ALLOW_INSECURE_LOCAL", "true"),
                 ("PASSERELLE_FEDERATION__RETRY_INITIAL", "200ms"),
                 ("PASSERELLE_INSTANCE__REGISTRATION", "invite-only"),
+                ("PASSERELLE_INSTANCE__NAME", "123"),
+                ("PASSERELLE_DATABASE__POOL_SIZE", "3"),
                 ("UNRELATED", "x"),
             ]),
         )
@@ -407,6 +408,8 @@ mod tests {
         assert_eq!(c.federation.allow_insecure_local, Some(true));
         assert_eq!(c.federation.retry_initial, Duration::from_millis(200));
         assert_eq!(c.instance.registration, RegistrationMode::InviteOnly);
+        assert_eq!(c.instance.name, "123");
+        assert_eq!(c.database.pool_size, 3);
         let r = c.resolve(9000);
         assert_eq!(r.domain, "net.example.org");
         assert!(r.allow_insecure_local);

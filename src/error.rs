@@ -179,6 +179,12 @@ impl From<activitypub_federation::error::Error> for AppError {
     }
 }
 
+impl From<tokio::task::JoinError> for AppError {
+    fn from(e: tokio::task::JoinError) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
 impl From<url::ParseError> for AppError {
     fn from(e: url::ParseError) -> Self {
         AppError::BadRequest(format!("invalid URL: {e}"))

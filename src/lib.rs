@@ -118,10 +118,6 @@ pub async fn build_state(config: Config, port: u16) -> anyhow::Result<AppState> 
         federation::instance::ensure_instance_actor(&db2, &base2, &domain2)
     })
     .await??;
-    let instance_key = federation::signatures::SigningKey::from_pem(
-        instance_actor.ap_id.as_str(),
-        instance_actor.private_key_pem.as_deref().unwrap_or_default(),
-    )?;
     let http = federation::http_client(resolved.allow_insecure_local, config.federation.request_timeout)?;
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
         .map(|h| h.trim().to_string())
@@ -139,7 +135,6 @@ pub async fn build_state(config: Config, port: u16) -> anyhow::Result<AppState> 
         http,
         i18n: Default::default(),
         instance_actor,
-        instance_key,
         config,
     }))
 }

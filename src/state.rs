@@ -1,7 +1,7 @@
 //! The state every handler, domain function and worker receives, passed explicitly.
 
 use crate::{
-    actors::model::DbActor, config::Config, db::Db, federation::signatures::{KeyCache, SigningKey},
+    actors::model::DbActor, config::Config, db::Db, federation::signatures::KeyCache,
     metrics::Metrics, web::i18n::I18n,
 };
 use std::{ops::Deref, sync::Arc};
@@ -34,7 +34,6 @@ pub struct AppStateInner {
     pub i18n: I18n,
     /// The instance's own `Application` actor, which signs fetches and speaks for the server.
     pub instance_actor: DbActor,
-    pub instance_key: SigningKey,
 }
 
 impl Deref for AppState {

@@ -167,6 +167,11 @@ impl Instance {
         Ok(())
     }
 
+    /// Process id of the running server.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().and_then(|c| c.id())
+    }
+
     /// The instance's public host: its own address, or the first node's for a second node.
     pub fn domain(&self) -> String {
         self.extra_env
@@ -273,6 +278,14 @@ pub struct Member {
 }
 
 impl Member {
+    /// The same member, talking to another node of their instance.
+    pub fn via(&self, node: &Instance) -> Member {
+        Member {
+            base: node.base.clone(),
+            ..self.clone()
+        }
+    }
+
     pub async fn get(&self, path: &str) -> anyhow::Result<(u16, Value)> {
         let r = self
             .http

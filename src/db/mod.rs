@@ -147,10 +147,19 @@ impl Db {
             DbConn::Sqlite(_) => SQLITE_MIGRATIONS,
             DbConn::Pg(_) => POSTGRES_MIGRATIONS,
         };
-        let applied = conn
+        // nodes starting together on one PostgreSQL database migrate one after the other
+        // (SQLite's write lock already serialises them)
+        if !conn.is_sqlite() {
+            conn.batch_execute("SELECT pg_advisory_lock(7231001)")?;
+        }
+        let applied: anyhow::Result<Vec<String>> = conn
             .run_pending_migrations(migrations)
-            .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
-        Ok(applied.iter().map(|v| v.to_string()).collect())
+            .map(|versions| versions.iter().map(|v| v.to_string()).collect())
+            .map_err(|e| anyhow::anyhow!("migration failed: {e}"));
+        if !conn.is_sqlite() {
+            conn.batch_execute("SELECT pg_advisory_unlock(7231001)")?;
+        }
+        applied
     }
 
     /// Runs `f` on a pooled connection in the blocking thread pool.

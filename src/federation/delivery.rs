@@ -15,12 +15,12 @@
 use super::signatures::{SigningKey, sign_post};
 use crate::{
     db::{Backend, DbConn, now, schema::{activities, actors, deliveries, instances}},
-    error::{AppError, AppResult},
+    error::AppResult,
     state::AppState,
 };
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::{prelude::*, sql_types};
-use std::{collections::HashMap, sync::Arc, time::Duration};
+use std::{collections::HashMap, time::Duration};
 use tokio::task::JoinSet;
 use url::Url;
 
@@ -207,6 +207,10 @@ enum Outcome {
 /// Sends one server's queue in order until it is empty or an attempt fails.
 async fn serve_instance(state: AppState, instance_id: i64, host: String) {
     let mut keys: HashMap<i64, SigningKey> = HashMap::new();
+    // the claim was just made; renew it when a third of it has passed
+    let mut renewed = std::time::Instant::now();
+    let renew_every = lease_length(&state) / 3;
+    let mut delivered_any = false;
     loop {
         let batch = match state.db.read(move |c| next_batch(c, instance_id)).await {
             Ok(b) => b,
@@ -220,14 +224,19 @@ async fn serve_instance(state: AppState, instance_id: i64, host: String) {
             return;
         }
         for pending in batch {
-            if !renew_lease(&state, instance_id).await {
-                return; // another node took over after our lease expired
+            if renewed.elapsed() > renew_every {
+                if !renew_lease(&state, instance_id).await {
+                    return; // another node took over after our lease expired
+                }
+                renewed = std::time::Instant::now();
             }
             let outcome = send(&state, &mut keys, &pending).await;
             let result = match outcome {
                 Outcome::Delivered => {
                     state.metrics.delivery_sent(&host);
-                    record_success(&state, instance_id, pending.id).await
+                    let first = !delivered_any;
+                    delivered_any = true;
+                    delete_delivery(&state, pending.id, first.then_some(instance_id)).await
                 }
                 Outcome::Refused(reason) => {
                     tracing::info!("delivery to {} refused, dropped: {reason}", pending.inbox);
@@ -325,6 +334,22 @@ async fn renew_lease(state: &AppState, instance_id: i64) -> bool {
         .unwrap_or(false)
 }
 
+/// A delivered activity leaves the queue; the first success of a run also clears the server's
+/// failure state (so a later failure in the same run starts a fresh backoff).
+async fn delete_delivery(state: &AppState, delivery_id: i64, reachable: Option<i64>) -> AppResult<()> {
+    state
+        .db
+        .write(move |conn| {
+            diesel::delete(deliveries::table.find(delivery_id)).execute(conn)?;
+            if let Some(instance_id) = reachable {
+                mark_reachable(conn, instance_id)?;
+            }
+            Ok(())
+        })
+        .await
+}
+
+/// The queue is empty: another node (or a later wake-up) may take the server.
 async fn release(state: &AppState, instance_id: i64) -> AppResult<()> {
     let me = state.node_id.clone();
     state
@@ -340,17 +365,6 @@ async fn release(state: &AppState, instance_id: i64) -> AppResult<()> {
                 instances::lease_until.eq(None::<NaiveDateTime>),
             ))
             .execute(conn)?;
-            Ok(())
-        })
-        .await
-}
-
-async fn record_success(state: &AppState, instance_id: i64, delivery_id: i64) -> AppResult<()> {
-    state
-        .db
-        .write(move |conn| {
-            diesel::delete(deliveries::table.find(delivery_id)).execute(conn)?;
-            mark_reachable(conn, instance_id)?;
             Ok(())
         })
         .await
@@ -448,8 +462,9 @@ async fn record_failure(
         .await
 }
 
-/// Drops deliveries older than `federation.delivery_expiry` (if set) and forgets received
-/// activity ids old enough that no sender still retries them.
+/// Drops deliveries older than `federation.delivery_expiry` (if set), sent activities older
+/// than 30 days with nothing left to deliver, and received activity ids old enough that no
+/// sender still retries them.
 async fn cleanup(state: &AppState) -> AppResult<()> {
     let expiry = state.config.federation.delivery_expiry;
     state
@@ -465,6 +480,15 @@ async fn cleanup(state: &AppState) -> AppResult<()> {
                 }
             }
             crate::federation::inbox::forget_old_received(conn, now - TimeDelta::days(30))?;
+            // sent activities are kept a while for inspection, then dropped once delivered
+            diesel::delete(
+                activities::table
+                    .filter(activities::created_at.lt(now - TimeDelta::days(30)))
+                    .filter(diesel::dsl::not(diesel::dsl::exists(
+                        deliveries::table.filter(deliveries::activity_id.eq(activities::id)),
+                    ))),
+            )
+            .execute(conn)?;
             Ok(())
         })
         .await
@@ -535,12 +559,6 @@ pub fn wake(state: &AppState) {
     state.delivery_wakeup.notify_one();
 }
 
-#[allow(dead_code)]
-fn _assert_send(state: AppState) -> impl std::future::Future<Output = ()> + Send {
-    let s = Arc::new(state);
-    async move { run((*s).clone()).await }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -554,11 +572,5 @@ mod tests {
         assert_eq!(backoff(i, m, 5), Duration::from_secs(480));
         assert_eq!(backoff(i, m, 8), Duration::from_secs(3600));
         assert_eq!(backoff(i, m, 1000), Duration::from_secs(3600));
-    }
-}
-
-impl From<tokio::task::JoinError> for AppError {
-    fn from(e: tokio::task::JoinError) -> Self {
-        AppError::Internal(e.into())
     }
 }

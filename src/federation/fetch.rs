@@ -4,7 +4,7 @@
 use super::inbox::verified_actor_for_fetch;
 use super::signatures::{VerifyError, parse_request_signature};
 use crate::{actors::model::DbActor, error::AppError, state::AppState};
-use activitypub_federation::config::{Data, FederationConfig};
+use activitypub_federation::config::Data;
 use axum::{
     extract::{FromRequestParts, OriginalUri},
     http::{HeaderMap, header, request::Parts},
@@ -83,9 +83,4 @@ pub fn gone(id: &url::Url) -> Response {
     let mut r = activity_json(serde_json::json!("https://www.w3.org/ns/activitystreams"), &body);
     *r.status_mut() = http::StatusCode::GONE;
     r
-}
-
-/// Extracts `Data` outside the federation middleware (the crate only offers it as an extractor).
-pub fn data_of(config: &FederationConfig<AppState>) -> Data<AppState> {
-    config.to_request_data()
 }

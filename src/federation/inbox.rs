@@ -164,25 +164,23 @@ pub async fn receive(
         refuse(label, AppError::BadRequest(reason))
     })?;
     let domain = actor.domain.clone();
-    activity.receive(data, actor).await.map_err(|e| {
-        let reason = match &e {
-            AppError::Conflict(_) => return refuse_duplicate(),
-            AppError::Federation(_) => "fetch_failed",
-            AppError::Internal(_) | AppError::Unavailable(_) => "internal",
-            AppError::NotFound(_) => "unknown_object",
-            _ => "rejected",
-        };
-        refuse(reason, e)
-    })?;
+    match activity.receive(data, actor).await {
+        Ok(()) => {}
+        // a unique constraint hit: the same activity or object arrived concurrently (another
+        // node, or a retry racing the first delivery); it is already here
+        Err(AppError::Conflict(_)) => return Ok(Received::Duplicate),
+        Err(e) => {
+            let reason = match &e {
+                AppError::Federation(_) => "fetch_failed",
+                AppError::Internal(_) | AppError::Unavailable(_) => "internal",
+                AppError::NotFound(_) => "unknown_object",
+                _ => "rejected",
+            };
+            return Err(refuse(reason, e));
+        }
+    }
     resume_instance(data, domain).await;
     Ok(Received::Accepted)
-}
-
-fn refuse_duplicate() -> Refusal {
-    refuse(
-        "duplicate",
-        AppError::Conflict("this activity was already received".into()),
-    )
 }
 
 fn object_id(v: &serde_json::Value) -> Option<Url> {
@@ -300,22 +298,20 @@ where
 
 /// A server that sends us activities is up: resume deliveries to it at once if it was failing.
 async fn resume_instance(data: &Data<AppState>, domain: String) {
-    let resumed = data
+    let failing = data
         .db
-        .write(move |conn| {
-            let failing: Option<i64> = instances::table
+        .read(move |conn| {
+            Ok(instances::table
                 .filter(instances::host.eq(&domain))
                 .filter(instances::failures.gt(0).or(instances::unreachable.eq(true)))
                 .select(instances::id)
-                .first(conn)
-                .optional()?;
-            if let Some(id) = failing {
-                delivery::mark_reachable(conn, id)?;
-            }
-            Ok(failing.is_some())
+                .first::<i64>(conn)
+                .optional()?)
         })
         .await;
-    if matches!(resumed, Ok(true)) {
+    if let Ok(Some(id)) = failing
+        && data.db.write(move |conn| delivery::mark_reachable(conn, id)).await.is_ok()
+    {
         delivery::wake(data);
     }
 }

@@ -76,6 +76,10 @@ async fn lookup(state: &AppState, resource: &str) -> AppResult<Option<DbActor>> 
     if !state.is_local_url(&url) {
         return Ok(None);
     }
+    // FEP-d556: the server's own address designates the instance actor
+    if url.path() == "/" || url.as_str() == state.instance_actor.ap_id.as_str() {
+        return Ok(Some(state.instance_actor.clone()));
+    }
     let id = url.to_string();
     state
         .db

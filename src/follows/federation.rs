@@ -4,7 +4,7 @@ use super::model;
 use crate::{
     actors,
     error::AppResult,
-    federation::fetch::activity_json,
+    federation::fetch::{Requester, activity_json},
     state::AppState,
 };
 use activitypub_federation::config::Data;
@@ -79,6 +79,7 @@ async fn collection(
 /// `GET /users/{name}/followers`
 pub async fn followers(
     data: Data<AppState>,
+    _signed: Requester,
     Path(name): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> AppResult<Response> {
@@ -88,6 +89,7 @@ pub async fn followers(
 /// `GET /users/{name}/following`
 pub async fn following(
     data: Data<AppState>,
+    _signed: Requester,
     Path(name): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> AppResult<Response> {

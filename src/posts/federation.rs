@@ -66,6 +66,13 @@ pub struct NoteJson {
     pub url: Option<Url>,
 }
 
+/// The id of the Create activity that published a post.
+pub fn create_id(post: &Url) -> Url {
+    let mut id = post.clone();
+    id.set_fragment(Some("create"));
+    id
+}
+
 /// Object types stored as posts.
 pub const POST_TYPES: &[&str] = &["Note", "Article"];
 

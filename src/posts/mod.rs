@@ -140,7 +140,8 @@ pub async fn create(state: &AppState, author: DbActor, input: PostInput) -> AppR
                 },
             )?;
             let note = post.to_json(&author)?;
-            let create = Create::new(new_id(&s.base_url, "activities"), &author, note);
+            // the Create's id derives from the post's, as in the outbox collection
+            let create = Create::new(federation::create_id(&post.ap_id), &author, note);
             let inboxes = follows::model::follower_inboxes(conn, author.id)?;
             outbox::enqueue(conn, &s.domain, &author, &create, inboxes)?;
             Ok(post)

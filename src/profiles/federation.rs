@@ -3,8 +3,11 @@
 use crate::{
     actors::{self, federation::actor_context},
     error::AppResult,
-    federation::{activities::create::Create, fetch::{activity_json, wants_activity_json}},
-    posts::model as posts_model,
+    federation::{
+        activities::create::Create,
+        fetch::{Requester, activity_json, wants_activity_json},
+    },
+    posts::{federation as posts_federation, model as posts_model},
     state::AppState,
 };
 use activitypub_federation::config::Data;
@@ -35,9 +38,12 @@ pub struct PageQuery {
 
 const PAGE: i64 = 20;
 
-/// `GET /users/{name}/outbox`: public posts as Create activities, newest first.
+/// `GET /users/{name}/outbox`: public posts as Create activities, newest first (signed
+/// requests only when authorized fetch is on; the actor document itself stays open so that
+/// keys can be fetched).
 pub async fn outbox(
     data: Data<AppState>,
+    _signed: Requester,
     Path(name): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> AppResult<Response> {
@@ -68,8 +74,7 @@ pub async fn outbox(
     let mut items = vec![];
     for p in &posts {
         let note = p.to_json(&actor)?;
-        let create_id = format!("{}#create", p.ap_id);
-        let mut create = Create::new(url::Url::parse(&create_id)?, &actor, note);
+        let mut create = Create::new(posts_federation::create_id(&p.ap_id), &actor, note);
         create.context = None;
         items.push(create);
     }

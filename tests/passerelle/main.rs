@@ -4,6 +4,7 @@
 //! PostgreSQL.
 
 mod api;
+mod cli;
 mod federation;
 mod web;
 

@@ -7,7 +7,11 @@ use federation_tests::{Backend, eventually};
 use std::collections::HashSet;
 
 async fn peer_down_then_back(backend: Backend) {
-    let (mut a, b) = tokio::join!(instance(backend, "a"), instance(backend, "b"));
+    let b_env = vec![("PASSERELLE_FEDERATION__UNREACHABLE_AFTER".to_string(), "1s".to_string())];
+    let (mut a, b) = tokio::join!(
+        instance(backend, "a"),
+        async { federation_tests::Instance::start_with(crate::NODE, backend, "b", b_env).await.unwrap() }
+    );
     let alice = a.member("alice").await.unwrap();
     let bob = b.member("bob").await.unwrap();
     let bob_on_a = alice.lookup(&bob.handle).await.unwrap();
@@ -30,6 +34,13 @@ async fn peer_down_then_back(backend: Backend) {
     })
     .await;
     assert!(metrics.contains("passerelle_deliveries_failed_total"), "{metrics}");
+    // failing longer than federation.unreachable_after: marked unreachable, queue kept
+    let unreachable = format!("passerelle_instance_unreachable{{instance=\"{}\"}} 1", a.domain());
+    eventually(15, "a marked unreachable", || async {
+        let m = reqwest::get(b.url("/metrics")).await.ok()?.text().await.ok()?;
+        m.contains(&unreachable).then_some(())
+    })
+    .await;
 
     a.restart().await.unwrap();
     let feed = eventually(30, "all posts delivered after the restart", || async {
@@ -40,6 +51,9 @@ async fn peer_down_then_back(backend: Backend) {
     // the feed is newest first by arrival: reversed, it is the order they were written in
     let received: Vec<_> = feed.iter().rev().map(|p| p["ap_id"].clone()).collect();
     assert_eq!(received, sent);
+    // and it is no longer unreachable
+    let m = reqwest::get(b.url("/metrics")).await.unwrap().text().await.unwrap();
+    assert!(m.contains(&format!("passerelle_instance_unreachable{{instance=\"{}\"}} 0", a.domain())), "{m}");
 }
 both_backends!(peer_down_then_back);
 
@@ -114,7 +128,8 @@ async fn two_nodes_deliver_each_activity_once() {
     let total = 40;
     for i in 0..total {
         let node = if i % 2 == 0 { &b } else { &b2 };
-        let (s, v) = federation_tests::Member { base: node.base.clone(), ..bob.clone() }
+        let (s, v) = bob
+            .via(node)
             .post("/api/v1/posts", serde_json::json!({"text": format!("annonce {i}")}))
             .await
             .unwrap();
