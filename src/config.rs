@@ -259,7 +259,10 @@ impl Config {
             ));
         }
         for (name, value) in [
-            ("federation.delivery_poll_interval", f.delivery_poll_interval),
+            (
+                "federation.delivery_poll_interval",
+                f.delivery_poll_interval,
+            ),
             ("federation.retry_initial", f.retry_initial),
             ("federation.retry_max", f.retry_max),
             ("federation.request_timeout", f.request_timeout),
@@ -431,8 +434,8 @@ mod tests {
         assert!(e.0.contains("database.url"), "{e}");
         let e = Config::load(None, env(&[("PASSERELLE_SERVER__BINDD", "x")])).unwrap_err();
         assert!(e.0.contains("bindd"), "{e}");
-        let e = Config::load(None, env(&[("PASSERELLE_FEDERATION__RETRY_MAX", "soon")]))
-            .unwrap_err();
+        let e =
+            Config::load(None, env(&[("PASSERELLE_FEDERATION__RETRY_MAX", "soon")])).unwrap_err();
         assert!(e.0.contains("federation.retry_max"), "{e}");
         let e = Config::load(None, env(&[("PASSERELLE_SERVER__BIND", "0.0.0.0:80")])).unwrap_err();
         assert!(e.0.contains("instance.domain"), "{e}");

@@ -7,8 +7,27 @@ use std::{collections::HashSet, sync::LazyLock};
 static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
     let mut b = Builder::empty();
     b.add_tags([
-        "p", "br", "a", "span", "strong", "b", "em", "i", "u", "s", "del", "ul", "ol", "li",
-        "blockquote", "code", "pre", "h1", "h2", "h3", "h4",
+        "p",
+        "br",
+        "a",
+        "span",
+        "strong",
+        "b",
+        "em",
+        "i",
+        "u",
+        "s",
+        "del",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "code",
+        "pre",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
     ])
     .add_tag_attributes("a", ["href"])
     // Mastodon marks mentions and hashtags with these classes; keep them, drop every other class
@@ -99,7 +118,10 @@ mod tests {
 
     #[test]
     fn names_lose_tags_but_keep_text() {
-        assert_eq!(strip_tags("<b>Zoé</b> & co <script>x</script>"), "Zoé & co ");
+        assert_eq!(
+            strip_tags("<b>Zoé</b> & co <script>x</script>"),
+            "Zoé & co "
+        );
     }
 
     #[test]

@@ -64,8 +64,14 @@ fn federation_routes() -> Router {
         .route("/users/{name}", get(profiles::federation::person))
         .route("/users/{name}/inbox", post(inbox::actor_inbox))
         .route("/users/{name}/outbox", get(profiles::federation::outbox))
-        .route("/users/{name}/followers", get(follows::federation::followers))
-        .route("/users/{name}/following", get(follows::federation::following))
+        .route(
+            "/users/{name}/followers",
+            get(follows::federation::followers),
+        )
+        .route(
+            "/users/{name}/following",
+            get(follows::federation::following),
+        )
         .route("/metrics", get(metrics::metrics))
         .route("/healthz", get(metrics::healthz))
 }
@@ -118,7 +124,10 @@ pub async fn build_state(config: Config, port: u16) -> anyhow::Result<AppState> 
         federation::instance::ensure_instance_actor(&db2, &base2, &domain2)
     })
     .await??;
-    let http = federation::http_client(resolved.allow_insecure_local, config.federation.request_timeout)?;
+    let http = federation::http_client(
+        resolved.allow_insecure_local,
+        config.federation.request_timeout,
+    )?;
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
         .map(|h| h.trim().to_string())
         .unwrap_or_else(|_| "node".into());

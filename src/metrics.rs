@@ -120,13 +120,20 @@ pub async fn metrics(data: Data<AppState>) -> Response {
     if encode(&mut out, &data.metrics.registry).is_err() {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }
-    let queues = data.db.read(|c| crate::federation::delivery::queue_state(c)).await;
+    let queues = data
+        .db
+        .read(|c| crate::federation::delivery::queue_state(c))
+        .await;
     if let Ok(queues) = queues {
         let mut registry = Registry::with_prefix("passerelle");
         let pending = Family::<Labels, Gauge>::default();
         let oldest = Family::<Labels, Gauge<f64, AtomicU64>>::default();
         let unreachable = Family::<Labels, Gauge>::default();
-        registry.register("deliveries_pending", "Deliveries waiting, by receiving server", pending.clone());
+        registry.register(
+            "deliveries_pending",
+            "Deliveries waiting, by receiving server",
+            pending.clone(),
+        );
         registry.register(
             "deliveries_oldest_pending_seconds",
             "Age of the oldest waiting delivery, by receiving server",

@@ -50,7 +50,9 @@ impl AppState {
 
     /// An absolute URL on this instance.
     pub fn url(&self, path: &str) -> Url {
-        self.base_url.join(path).expect("local paths are valid URLs")
+        self.base_url
+            .join(path)
+            .expect("local paths are valid URLs")
     }
 
     /// Whether a URL designates something on this instance (host and port both match).

@@ -24,8 +24,7 @@ pub enum Backend {
 impl Backend {
     /// Whether this backend can run here (PostgreSQL needs `PASSERELLE_TEST_POSTGRES_URL`).
     pub fn available(self) -> bool {
-        self == Backend::Sqlite
-            || std::env::var(passerelle::db::testing::TEST_POSTGRES_URL).is_ok()
+        self == Backend::Sqlite || std::env::var(passerelle::db::testing::TEST_POSTGRES_URL).is_ok()
     }
 }
 
@@ -67,7 +66,11 @@ pub fn test_env() -> Vec<(String, String)> {
 
 impl Instance {
     /// Starts a new instance on a free port with a fresh database.
-    pub async fn start(binary: impl Into<PathBuf>, backend: Backend, name: &str) -> anyhow::Result<Instance> {
+    pub async fn start(
+        binary: impl Into<PathBuf>,
+        backend: Backend,
+        name: &str,
+    ) -> anyhow::Result<Instance> {
         Self::start_with(binary, backend, name, vec![]).await
     }
 
@@ -84,7 +87,8 @@ impl Instance {
                 Storage::Borrowed,
             ),
             Backend::Postgres => {
-                let pg = TempPostgres::create().context("PASSERELLE_TEST_POSTGRES_URL is not set")?;
+                let pg =
+                    TempPostgres::create().context("PASSERELLE_TEST_POSTGRES_URL is not set")?;
                 (pg.url(), Storage::Postgres(pg))
             }
         };
@@ -98,7 +102,9 @@ impl Instance {
             _storage: storage,
             extra_env,
             child: None,
-            http: reqwest::Client::builder().timeout(Duration::from_secs(30)).build()?,
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()?,
         };
         instance.spawn().await?;
         Ok(instance)
@@ -135,8 +141,15 @@ impl Instance {
         let mut cmd = Command::new(&self.binary);
         cmd.env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "info,activitypub_federation=warn".into()))
-            .env("PASSERELLE_SERVER__BIND", format!("127.0.0.1:{}", self.port))
+            .env(
+                "RUST_LOG",
+                std::env::var("RUST_LOG")
+                    .unwrap_or_else(|_| "info,activitypub_federation=warn".into()),
+            )
+            .env(
+                "PASSERELLE_SERVER__BIND",
+                format!("127.0.0.1:{}", self.port),
+            )
             .env("PASSERELLE_DATABASE__URL", &self.database_url)
             .envs(test_env())
             .envs(self.extra_env.clone())
@@ -144,13 +157,23 @@ impl Instance {
             .stdout(Stdio::piped())
             .stderr(Stdio::from(log))
             .kill_on_drop(true);
-        let mut child = cmd.spawn().with_context(|| format!("cannot run {}", self.binary.display()))?;
+        let mut child = cmd
+            .spawn()
+            .with_context(|| format!("cannot run {}", self.binary.display()))?;
         let stdout = child.stdout.take().context("no stdout")?;
         let mut lines = BufReader::new(stdout).lines();
         let line = tokio::time::timeout(Duration::from_secs(60), lines.next_line())
             .await
-            .map_err(|_| anyhow::anyhow!("{} did not start within 60 s; log: {}", self.name, self.log_tail()))??
-            .ok_or_else(|| anyhow::anyhow!("{} exited at start; log: {}", self.name, self.log_tail()))?;
+            .map_err(|_| {
+                anyhow::anyhow!(
+                    "{} did not start within 60 s; log: {}",
+                    self.name,
+                    self.log_tail()
+                )
+            })??
+            .ok_or_else(|| {
+                anyhow::anyhow!("{} exited at start; log: {}", self.name, self.log_tail())
+            })?;
         let addr = line
             .strip_prefix("listening on ")
             .with_context(|| format!("unexpected first line {line:?}"))?;
@@ -254,7 +277,11 @@ impl Instance {
 impl Drop for Instance {
     fn drop(&mut self) {
         if std::thread::panicking() {
-            eprintln!("---- last log lines of {} ----\n{}", self.name, self.log_tail());
+            eprintln!(
+                "---- last log lines of {} ----\n{}",
+                self.name,
+                self.log_tail()
+            );
         }
         if let Some(c) = self.child.as_mut() {
             let _ = c.start_kill();
@@ -297,7 +324,12 @@ impl Member {
         Ok((status, r.json().await.unwrap_or(Value::Null)))
     }
 
-    pub async fn send(&self, method: reqwest::Method, path: &str, body: Value) -> anyhow::Result<(u16, Value)> {
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Value,
+    ) -> anyhow::Result<(u16, Value)> {
         let r = self
             .http
             .request(method, format!("{}{path}", self.base))
@@ -315,7 +347,9 @@ impl Member {
 
     /// Finds someone by handle (WebFinger for remote ones); returns their local account id.
     pub async fn lookup(&self, handle: &str) -> anyhow::Result<i64> {
-        let (s, v) = self.get(&format!("/api/v1/accounts/lookup?handle={handle}")).await?;
+        let (s, v) = self
+            .get(&format!("/api/v1/accounts/lookup?handle={handle}"))
+            .await?;
         if s != 200 {
             bail!("lookup of {handle} failed ({s}): {v}");
         }
@@ -323,7 +357,9 @@ impl Member {
     }
 
     pub async fn follow(&self, account_id: i64) -> anyhow::Result<String> {
-        let (s, v) = self.post(&format!("/api/v1/accounts/{account_id}/follow"), json!({})).await?;
+        let (s, v) = self
+            .post(&format!("/api/v1/accounts/{account_id}/follow"), json!({}))
+            .await?;
         if s != 200 {
             bail!("follow failed ({s}): {v}");
         }
@@ -338,7 +374,10 @@ impl Member {
 
     pub async fn write(&self, text: &str, visibility: &str) -> anyhow::Result<Value> {
         let (s, v) = self
-            .post("/api/v1/posts", json!({"text": text, "visibility": visibility, "language": "fr"}))
+            .post(
+                "/api/v1/posts",
+                json!({"text": text, "visibility": visibility, "language": "fr"}),
+            )
             .await?;
         if s != 201 {
             bail!("post failed ({s}): {v}");

@@ -148,6 +148,7 @@ pub async fn create_invitation(
     ApiJson(req): ApiJson<InvitationRequest>,
 ) -> AppResult<(StatusCode, Json<InvitationView>)> {
     member.require(Role::Admin)?;
-    let code = super::create_invitation(&data, Some(member.0.account.id), req.days.unwrap_or(14)).await?;
+    let code =
+        super::create_invitation(&data, Some(member.0.account.id), req.days.unwrap_or(14)).await?;
     Ok((StatusCode::CREATED, Json(InvitationView { code })))
 }

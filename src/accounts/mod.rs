@@ -69,8 +69,21 @@ impl Member {
 
 /// Names that would clash with our own routes or confuse people.
 const RESERVED: &[&str] = &[
-    "admin", "administrator", "root", "system", "support", "moderator", "passerelle", "actor",
-    "inbox", "outbox", "api", "about", "static", "settings", "users",
+    "admin",
+    "administrator",
+    "root",
+    "system",
+    "support",
+    "moderator",
+    "passerelle",
+    "actor",
+    "inbox",
+    "outbox",
+    "api",
+    "about",
+    "static",
+    "settings",
+    "users",
 ];
 
 /// Checks a new username: 1–30 ASCII letters, digits or underscores, not reserved. Returns it
@@ -114,7 +127,11 @@ pub fn validate_password(password: &str) -> Result<(), FieldError> {
         ));
     }
     if n > 1000 {
-        return Err(FieldError::new("password", "too_long", "This password is too long."));
+        return Err(FieldError::new(
+            "password",
+            "too_long",
+            "This password is too long.",
+        ));
     }
     Ok(())
 }
@@ -129,12 +146,18 @@ fn hash_password(password: &str) -> AppResult<String> {
 
 fn password_matches(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
 /// Hashing is slow on purpose; it runs on the blocking pool.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> AppResult<T> + Send + 'static) -> AppResult<T> {
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> AppResult<T> + Send + 'static,
+) -> AppResult<T> {
     tokio::task::spawn_blocking(f).await?
 }
 
@@ -157,11 +180,17 @@ pub async fn create_account(
     if let Err(e) = validate_password(password) {
         errors.push(e);
     }
-    let email = email.map(|e| e.trim().to_string()).filter(|e| !e.is_empty());
+    let email = email
+        .map(|e| e.trim().to_string())
+        .filter(|e| !e.is_empty());
     if let Some(e) = &email
         && (!e.contains('@') || e.len() > 254 || e.contains(char::is_whitespace))
     {
-        errors.push(FieldError::new("email", "invalid", "This email address does not look right."));
+        errors.push(FieldError::new(
+            "email",
+            "invalid",
+            "This email address does not look right.",
+        ));
     }
     let Some(username) = username.filter(|_| errors.is_empty()) else {
         return Err(AppError::Invalid(errors));
@@ -222,13 +251,23 @@ pub async fn register(state: &AppState, input: RegistrationInput) -> AppResult<M
         RegistrationMode::InviteOnly => invitation,
         _ => None,
     };
-    create_account(state, &input.username, &input.password, input.email, Role::Member, invitation)
-        .await
+    create_account(
+        state,
+        &input.username,
+        &input.password,
+        input.email,
+        Role::Member,
+        invitation,
+    )
+    .await
 }
 
 /// Checks a username and password; the same error whether the name or the password is wrong.
 pub async fn login(state: &AppState, username: &str, password: &str) -> AppResult<Member> {
-    let (u, d) = (username.trim().trim_start_matches('@').to_string(), state.domain.clone());
+    let (u, d) = (
+        username.trim().trim_start_matches('@').to_string(),
+        state.domain.clone(),
+    );
     let found = state
         .db
         .read(move |c| {
@@ -250,9 +289,7 @@ pub async fn login(state: &AppState, username: &str, password: &str) -> AppResul
         Some(m) if ok && m.account.disabled => Err(AppError::Forbidden(
             "This account is suspended. Contact the administrators of this network.".into(),
         )),
-        _ => Err(AppError::Unauthorized(
-            "Wrong username or password.".into(),
-        )),
+        _ => Err(AppError::Unauthorized("Wrong username or password.".into())),
     }
 }
 
@@ -302,13 +339,19 @@ pub async fn session_member(state: &AppState, token: &str) -> AppResult<Option<(
 
 pub async fn end_session(state: &AppState, token: &str) -> AppResult<()> {
     let hash = token_hash(token);
-    state.db.write(move |c| Ok(model::delete_session(c, &hash).map(|_| ())?)).await
+    state
+        .db
+        .write(move |c| Ok(model::delete_session(c, &hash).map(|_| ())?))
+        .await
 }
 
 /// Issues a bearer token for the JSON API; the token is shown once and stored hashed.
 pub async fn create_api_token(state: &AppState, account_id: i64, name: &str) -> AppResult<String> {
     let token = random_token();
-    let (hash, name) = (token_hash(&token), name.trim().chars().take(100).collect::<String>());
+    let (hash, name) = (
+        token_hash(&token),
+        name.trim().chars().take(100).collect::<String>(),
+    );
     state
         .db
         .write(move |c| Ok(model::insert_api_token(c, &hash, account_id, &name).map(|_| ())?))
@@ -318,7 +361,10 @@ pub async fn create_api_token(state: &AppState, account_id: i64, name: &str) -> 
 
 pub async fn revoke_api_token(state: &AppState, token: &str) -> AppResult<()> {
     let hash = token_hash(token);
-    state.db.write(move |c| Ok(model::delete_api_token(c, &hash).map(|_| ())?)).await
+    state
+        .db
+        .write(move |c| Ok(model::delete_api_token(c, &hash).map(|_| ())?))
+        .await
 }
 
 /// The member owning an API bearer token.
@@ -346,7 +392,12 @@ pub async fn change_password(
     new: &str,
     keep_session: Option<String>,
 ) -> AppResult<()> {
-    validate_password(new).map_err(|e| AppError::Invalid(vec![FieldError { field: "new_password".into(), ..e }]))?;
+    validate_password(new).map_err(|e| {
+        AppError::Invalid(vec![FieldError {
+            field: "new_password".into(),
+            ..e
+        }])
+    })?;
     let (current, hash) = (current.to_string(), member.account.password_hash.clone());
     if !blocking(move || Ok(password_matches(&current, &hash))).await? {
         return Err(AppError::invalid(
@@ -402,7 +453,10 @@ mod tests {
         assert_eq!(validate_username("zoé").unwrap_err().code, "characters");
         assert_eq!(validate_username("a.b").unwrap_err().code, "characters");
         assert_eq!(validate_username("Admin").unwrap_err().code, "reserved");
-        assert_eq!(validate_username(&"a".repeat(31)).unwrap_err().code, "too_long");
+        assert_eq!(
+            validate_username(&"a".repeat(31)).unwrap_err().code,
+            "too_long"
+        );
     }
 
     #[test]

@@ -36,11 +36,20 @@ pub fn insert(
         ))
         .returning(accounts::id)
         .get_result::<i64>(conn)
-        .and_then(|id| accounts::table.find(id).select(DbAccount::as_select()).first(conn))
+        .and_then(|id| {
+            accounts::table
+                .find(id)
+                .select(DbAccount::as_select())
+                .first(conn)
+        })
 }
 
 /// The account of a local username (any case).
-pub fn by_username(conn: &mut DbConn, username: &str, domain: &str) -> QueryResult<Option<DbAccount>> {
+pub fn by_username(
+    conn: &mut DbConn,
+    username: &str,
+    domain: &str,
+) -> QueryResult<Option<DbAccount>> {
     accounts::table
         .inner_join(actors::table)
         .filter(actors::username_key.eq(username.to_lowercase()))
@@ -108,7 +117,11 @@ pub fn delete_session(conn: &mut DbConn, token_hash: &str) -> QueryResult<usize>
 }
 
 /// Ends every session of an account except `keep` (after a password change).
-pub fn delete_other_sessions(conn: &mut DbConn, account_id: i64, keep: Option<&str>) -> QueryResult<usize> {
+pub fn delete_other_sessions(
+    conn: &mut DbConn,
+    account_id: i64,
+    keep: Option<&str>,
+) -> QueryResult<usize> {
     let q = sessions::table.filter(sessions::account_id.eq(account_id));
     match keep {
         Some(k) => diesel::delete(q.filter(sessions::token_hash.ne(k))).execute(conn),
@@ -116,7 +129,12 @@ pub fn delete_other_sessions(conn: &mut DbConn, account_id: i64, keep: Option<&s
     }
 }
 
-pub fn insert_api_token(conn: &mut DbConn, token_hash: &str, account_id: i64, name: &str) -> QueryResult<usize> {
+pub fn insert_api_token(
+    conn: &mut DbConn,
+    token_hash: &str,
+    account_id: i64,
+    name: &str,
+) -> QueryResult<usize> {
     diesel::insert_into(api_tokens::table)
         .values((
             api_tokens::token_hash.eq(token_hash),

@@ -161,8 +161,8 @@ impl DbActor {
 fn record_from_json(json: &ActorJson) -> AppResult<ActorRecord> {
     let kind = kind_from_wire(&json.kind)
         .ok_or_else(|| AppError::BadRequest(format!("unsupported actor type {}", json.kind)))?;
-    let domain = host_of(&json.id)
-        .ok_or_else(|| AppError::BadRequest("actor id has no host".into()))?;
+    let domain =
+        host_of(&json.id).ok_or_else(|| AppError::BadRequest("actor id has no host".into()))?;
     let username = json
         .preferred_username
         .clone()
@@ -215,9 +215,9 @@ fn record_from_json(json: &ActorJson) -> AppResult<ActorRecord> {
 pub fn upsert_remote(conn: &mut crate::db::DbConn, json: &ActorJson) -> AppResult<DbActor> {
     let record = record_from_json(json)?;
     match model::by_ap_id(conn, &record.ap_id)? {
-        Some(existing) if existing.local => {
-            Err(AppError::BadRequest("refusing to overwrite a local actor".into()))
-        }
+        Some(existing) if existing.local => Err(AppError::BadRequest(
+            "refusing to overwrite a local actor".into(),
+        )),
         Some(existing) => Ok(model::update(conn, existing.id, &record)?),
         None => {
             // a handle freed by a deleted actor may be taken by a new one
@@ -252,9 +252,7 @@ impl Object for DbActor {
     async fn read_from_id(id: Url, data: &Data<AppState>) -> AppResult<Option<Self>> {
         let id = id.to_string();
         data.db
-            .read(move |conn| {
-                Ok(model::by_ap_id(conn, &id)?.filter(|a| a.deleted_at.is_none()))
-            })
+            .read(move |conn| Ok(model::by_ap_id(conn, &id)?.filter(|a| a.deleted_at.is_none())))
             .await
     }
 
@@ -302,13 +300,17 @@ impl activitypub_federation::traits::Actor for DbActor {
     }
 
     fn shared_inbox(&self) -> Option<Url> {
-        self.shared_inbox_url.as_deref().and_then(|u| Url::parse(u).ok())
+        self.shared_inbox_url
+            .as_deref()
+            .and_then(|u| Url::parse(u).ok())
     }
 }
 
 /// Finds an actor by id: from the database, or fetched (signed) from its server and cached.
 pub async fn dereference(data: &Data<AppState>, id: &Url) -> AppResult<DbActor> {
-    ObjectId::<DbActor>::from(id.clone()).dereference(data).await
+    ObjectId::<DbActor>::from(id.clone())
+        .dereference(data)
+        .await
 }
 
 /// The `@context` of actor documents.

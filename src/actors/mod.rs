@@ -58,7 +58,12 @@ pub fn create_local_person(
         updated_at: now(),
         last_refreshed_at: now(),
     };
-    Ok(model::insert(conn, &record, Some(&keys.private_key_pem), now())?)
+    Ok(model::insert(
+        conn,
+        &record,
+        Some(&keys.private_key_pem),
+        now(),
+    )?)
 }
 
 /// A local actor by username, or 404.

@@ -102,7 +102,12 @@ pub fn insert(
         ))
         .returning(actors::id)
         .get_result::<i64>(conn)
-        .and_then(|id| actors::table.find(id).select(DbActor::as_select()).first(conn))
+        .and_then(|id| {
+            actors::table
+                .find(id)
+                .select(DbActor::as_select())
+                .first(conn)
+        })
 }
 
 pub fn update(conn: &mut DbConn, id: i64, record: &ActorRecord) -> QueryResult<DbActor> {
@@ -110,7 +115,12 @@ pub fn update(conn: &mut DbConn, id: i64, record: &ActorRecord) -> QueryResult<D
         .set((record, actors::deleted_at.eq(None::<NaiveDateTime>)))
         .returning(actors::id)
         .get_result::<i64>(conn)
-        .and_then(|id| actors::table.find(id).select(DbActor::as_select()).first(conn))
+        .and_then(|id| {
+            actors::table
+                .find(id)
+                .select(DbActor::as_select())
+                .first(conn)
+        })
 }
 
 /// Changes the fields a local member edits on their profile.
@@ -133,7 +143,12 @@ pub fn update_profile(
         ))
         .returning(actors::id)
         .get_result::<i64>(conn)
-        .and_then(|id| actors::table.find(id).select(DbActor::as_select()).first(conn))
+        .and_then(|id| {
+            actors::table
+                .find(id)
+                .select(DbActor::as_select())
+                .first(conn)
+        })
 }
 
 pub fn mark_deleted(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<usize> {

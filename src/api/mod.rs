@@ -63,7 +63,9 @@ impl ApiMember {
         if self.0.role() >= role {
             Ok(())
         } else {
-            Err(AppError::Forbidden("this needs administrator rights".into()))
+            Err(AppError::Forbidden(
+                "this needs administrator rights".into(),
+            ))
         }
     }
 }

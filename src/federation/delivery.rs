@@ -14,7 +14,10 @@
 
 use super::signatures::{SigningKey, sign_post};
 use crate::{
-    db::{Backend, DbConn, now, schema::{activities, actors, deliveries, instances}},
+    db::{
+        Backend, DbConn, now,
+        schema::{activities, actors, deliveries, instances},
+    },
     error::AppResult,
     state::AppState,
 };
@@ -66,7 +69,8 @@ pub async fn run(state: AppState) {
                             continue;
                         }
                         let s = state.clone();
-                        let handle = running.spawn(async move { serve_instance(s, c.id, c.host).await });
+                        let handle =
+                            running.spawn(async move { serve_instance(s, c.id, c.host).await });
                         ids_by_task.insert(handle.id(), c.id);
                     }
                 }
@@ -154,7 +158,8 @@ async fn claim(state: &AppState, limit: i64) -> AppResult<(Vec<Claimed>, Option<
                 ))
                 .select(diesel::dsl::min(instances::next_attempt_at))
                 .first(conn)?;
-            let due = next.map(|n| (n - now).to_std().unwrap_or_default() + Duration::from_millis(5));
+            let due =
+                next.map(|n| (n - now).to_std().unwrap_or_default() + Duration::from_millis(5));
             Ok((claimed, due))
         })
         .await
@@ -187,14 +192,16 @@ fn next_batch(conn: &mut DbConn, instance_id: i64) -> AppResult<Vec<Pending>> {
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, inbox, json, actor_id, actor_ap_id, private_key_pem)| Pending {
-            id,
-            inbox,
-            json,
-            actor_id,
-            actor_ap_id,
-            private_key_pem,
-        })
+        .map(
+            |(id, inbox, json, actor_id, actor_ap_id, private_key_pem)| Pending {
+                id,
+                inbox,
+                json,
+                actor_id,
+                actor_ap_id,
+                private_key_pem,
+            },
+        )
         .collect())
 }
 
@@ -285,7 +292,14 @@ async fn send(state: &AppState, keys: &mut HashMap<i64, SigningKey>, p: &Pending
         Ok(h) => h,
         Err(e) => return Outcome::Refused(e.to_string()),
     };
-    match state.http.post(url).headers(headers).body(body).send().await {
+    match state
+        .http
+        .post(url)
+        .headers(headers)
+        .body(body)
+        .send()
+        .await
+    {
         Ok(resp) => {
             let status = resp.status();
             if status.is_success() {
@@ -294,7 +308,13 @@ async fn send(state: &AppState, keys: &mut HashMap<i64, SigningKey>, p: &Pending
                 && status != http::StatusCode::REQUEST_TIMEOUT
                 && status != http::StatusCode::TOO_MANY_REQUESTS
             {
-                let text: String = resp.text().await.unwrap_or_default().chars().take(300).collect();
+                let text: String = resp
+                    .text()
+                    .await
+                    .unwrap_or_default()
+                    .chars()
+                    .take(300)
+                    .collect();
                 Outcome::Refused(format!("{status}: {text}"))
             } else {
                 Outcome::Failed(format!("HTTP {status}"))
@@ -336,7 +356,11 @@ async fn renew_lease(state: &AppState, instance_id: i64) -> bool {
 
 /// A delivered activity leaves the queue; the first success of a run also clears the server's
 /// failure state (so a later failure in the same run starts a fresh backoff).
-async fn delete_delivery(state: &AppState, delivery_id: i64, reachable: Option<i64>) -> AppResult<()> {
+async fn delete_delivery(
+    state: &AppState,
+    delivery_id: i64,
+    reachable: Option<i64>,
+) -> AppResult<()> {
     state
         .db
         .write(move |conn| {
@@ -510,19 +534,27 @@ pub struct InstanceQueue {
 
 /// Every known server with its queue, busiest first.
 pub fn queue_state(conn: &mut DbConn) -> AppResult<Vec<InstanceQueue>> {
-    let rows: Vec<(String, Option<String>, Option<NaiveDateTime>, Option<NaiveDateTime>, i32, bool, NaiveDateTime, i64)> =
-        instances::table
-            .select((
-                instances::host,
-                instances::last_error,
-                instances::last_error_at,
-                instances::last_success_at,
-                instances::failures,
-                instances::unreachable,
-                instances::next_attempt_at,
-                instances::id,
-            ))
-            .load(conn)?;
+    let rows: Vec<(
+        String,
+        Option<String>,
+        Option<NaiveDateTime>,
+        Option<NaiveDateTime>,
+        i32,
+        bool,
+        NaiveDateTime,
+        i64,
+    )> = instances::table
+        .select((
+            instances::host,
+            instances::last_error,
+            instances::last_error_at,
+            instances::last_success_at,
+            instances::failures,
+            instances::unreachable,
+            instances::next_attempt_at,
+            instances::id,
+        ))
+        .load(conn)?;
     let pending: Vec<(i64, i64, Option<NaiveDateTime>)> = deliveries::table
         .group_by(deliveries::instance_id)
         .select((
@@ -535,20 +567,31 @@ pub fn queue_state(conn: &mut DbConn) -> AppResult<Vec<InstanceQueue>> {
         pending.into_iter().map(|(i, n, o)| (i, (n, o))).collect();
     let mut out: Vec<InstanceQueue> = rows
         .into_iter()
-        .map(|(host, last_error, last_error_at, last_success_at, failures, unreachable, next, id)| {
-            let (pending, oldest_pending) = pending.get(&id).cloned().unwrap_or((0, None));
-            InstanceQueue {
+        .map(
+            |(
                 host,
-                pending,
-                oldest_pending,
-                last_success_at,
                 last_error,
                 last_error_at,
+                last_success_at,
                 failures,
                 unreachable,
-                next_attempt_at: next,
-            }
-        })
+                next,
+                id,
+            )| {
+                let (pending, oldest_pending) = pending.get(&id).cloned().unwrap_or((0, None));
+                InstanceQueue {
+                    host,
+                    pending,
+                    oldest_pending,
+                    last_success_at,
+                    last_error,
+                    last_error_at,
+                    failures,
+                    unreachable,
+                    next_attempt_at: next,
+                }
+            },
+        )
         .collect();
     out.sort_by(|a, b| b.pending.cmp(&a.pending).then(a.host.cmp(&b.host)));
     Ok(out)

@@ -55,7 +55,9 @@ pub fn wants_activity_json(headers: &HeaderMap) -> bool {
     headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("application/activity+json") || a.contains("application/ld+json"))
+        .is_some_and(|a| {
+            a.contains("application/activity+json") || a.contains("application/ld+json")
+        })
 }
 
 /// An ActivityPub JSON response with its `@context`.
@@ -80,7 +82,10 @@ pub fn activity_json<T: Serialize>(context: serde_json::Value, body: &T) -> Resp
 /// `410 Gone` with a Tombstone, for deleted objects.
 pub fn gone(id: &url::Url) -> Response {
     let body = serde_json::json!({"id": id, "type": "Tombstone"});
-    let mut r = activity_json(serde_json::json!("https://www.w3.org/ns/activitystreams"), &body);
+    let mut r = activity_json(
+        serde_json::json!("https://www.w3.org/ns/activitystreams"),
+        &body,
+    );
     *r.status_mut() = http::StatusCode::GONE;
     r
 }

@@ -9,13 +9,15 @@
 
 use super::{
     activities::{IdRef, InboxActivity},
-    delivery,
-    same_origin,
+    delivery, same_origin,
     signatures::{PendingSignature, VerifyError, parse_request_signature},
 };
 use crate::{
     actors::{federation::dereference, model::DbActor},
-    db::{DbConn, now, schema::{instances, received_activities}},
+    db::{
+        DbConn, now,
+        schema::{instances, received_activities},
+    },
     error::{AppError, AppResult},
     state::AppState,
 };
@@ -52,7 +54,9 @@ pub async fn actor_inbox(
     let domain = data.domain.clone();
     let exists = data
         .db
-        .read(move |c| Ok(crate::actors::model::by_handle(c, &name, &domain)?.is_some_and(|a| a.local)))
+        .read(move |c| {
+            Ok(crate::actors::model::by_handle(c, &name, &domain)?.is_some_and(|a| a.local))
+        })
         .await;
     match exists {
         Ok(true) => respond(&data, receive(&data, &uri, &headers, &body).await),
@@ -113,7 +117,10 @@ pub async fn receive(
     body: &[u8],
 ) -> Result<Received, Refusal> {
     let json: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
-        refuse("malformed", AppError::BadRequest(format!("the body is not JSON: {e}")))
+        refuse(
+            "malformed",
+            AppError::BadRequest(format!("the body is not JSON: {e}")),
+        )
     })?;
     let envelope: Envelope = serde_json::from_value(json.clone()).map_err(|e| {
         refuse(
@@ -142,7 +149,10 @@ pub async fn receive(
         ));
     }
     same_origin(&envelope.id, &actor_id).map_err(|e| refuse("origin", e))?;
-    if already_received(data, &envelope.id).await.map_err(|e| refuse("internal", e))? {
+    if already_received(data, &envelope.id)
+        .await
+        .map_err(|e| refuse("internal", e))?
+    {
         return Ok(Received::Duplicate);
     }
 
@@ -150,7 +160,12 @@ pub async fn receive(
     // nothing to undo, so its Delete is acknowledged without verification.
     let self_delete = envelope.kind == "Delete"
         && envelope.object.as_ref().and_then(object_id).as_ref() == Some(&actor_id);
-    if self_delete && known_actor(data, &actor_id).await.map_err(|e| refuse("internal", e))?.is_none() {
+    if self_delete
+        && known_actor(data, &actor_id)
+            .await
+            .map_err(|e| refuse("internal", e))?
+            .is_none()
+    {
         return Ok(Received::Duplicate);
     }
 
@@ -206,7 +221,9 @@ pub async fn verified_actor_for_fetch(
     signature: &PendingSignature,
     actor_id: &Url,
 ) -> AppResult<DbActor> {
-    verified_actor(data, signature, actor_id).await.map_err(|r| r.error)
+    verified_actor(data, signature, actor_id)
+        .await
+        .map_err(|r| r.error)
 }
 
 async fn known_actor(data: &Data<AppState>, id: &Url) -> AppResult<Option<DbActor>> {
@@ -303,14 +320,22 @@ async fn resume_instance(data: &Data<AppState>, domain: String) {
         .read(move |conn| {
             Ok(instances::table
                 .filter(instances::host.eq(&domain))
-                .filter(instances::failures.gt(0).or(instances::unreachable.eq(true)))
+                .filter(
+                    instances::failures
+                        .gt(0)
+                        .or(instances::unreachable.eq(true)),
+                )
                 .select(instances::id)
                 .first::<i64>(conn)
                 .optional()?)
         })
         .await;
     if let Ok(Some(id)) = failing
-        && data.db.write(move |conn| delivery::mark_reachable(conn, id)).await.is_ok()
+        && data
+            .db
+            .write(move |conn| delivery::mark_reachable(conn, id))
+            .await
+            .is_ok()
     {
         delivery::wake(data);
     }

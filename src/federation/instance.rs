@@ -9,7 +9,11 @@ use crate::{
     state::AppState,
 };
 use activitypub_federation::config::Data;
-use axum::{Json, http::header, response::{IntoResponse, Response}};
+use axum::{
+    Json,
+    http::header,
+    response::{IntoResponse, Response},
+};
 use serde_json::json;
 use url::Url;
 
@@ -46,7 +50,14 @@ pub fn ensure_instance_actor(db: &Db, base_url: &Url, domain: &str) -> AppResult
         updated_at: now(),
         last_refreshed_at: now(),
     };
-    db.write_blocking(move |c| Ok(model::insert(c, &record, Some(&keys.private_key_pem), now())?))
+    db.write_blocking(move |c| {
+        Ok(model::insert(
+            c,
+            &record,
+            Some(&keys.private_key_pem),
+            now(),
+        )?)
+    })
 }
 
 /// `GET /actor`

@@ -120,7 +120,9 @@ pub fn check_url_allowed(url: &Url, allow_insecure_local: bool) -> AppResult<()>
         "http" => Err(AppError::BadRequest(format!(
             "{url}: plain http is only allowed for local test instances"
         ))),
-        _ => Err(AppError::BadRequest(format!("{url}: unsupported URL scheme"))),
+        _ => Err(AppError::BadRequest(format!(
+            "{url}: unsupported URL scheme"
+        ))),
     }
 }
 

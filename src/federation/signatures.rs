@@ -108,8 +108,11 @@ fn path_and_query(url: &Url) -> String {
 
 /// Mastodon-compatible signing: `(request-target) host date [digest content-type]`, no
 /// `(created)` field, which every major server accepts.
-static SIGN_CONFIG: LazyLock<SigConfig> =
-    LazyLock::new(|| SigConfig::new().mastodon_compat().set_expiration(SIGNATURE_VALIDITY));
+static SIGN_CONFIG: LazyLock<SigConfig> = LazyLock::new(|| {
+    SigConfig::new()
+        .mastodon_compat()
+        .set_expiration(SIGNATURE_VALIDITY)
+});
 
 fn signed_headers(
     key: &SigningKey,
@@ -127,8 +130,8 @@ fn signed_headers(
     headers.insert("signature".into(), signature);
     let mut map = HeaderMap::new();
     for (k, v) in headers {
-        let name = header::HeaderName::from_bytes(k.as_bytes())
-            .map_err(|e| SignError(e.to_string()))?;
+        let name =
+            header::HeaderName::from_bytes(k.as_bytes()).map_err(|e| SignError(e.to_string()))?;
         let value = HeaderValue::from_str(&v).map_err(|e| SignError(e.to_string()))?;
         map.insert(name, value);
     }
@@ -138,7 +141,10 @@ fn signed_headers(
 /// Headers for a signed POST of an activity to an inbox.
 pub fn sign_post(key: &SigningKey, url: &Url, body: &[u8]) -> Result<HeaderMap, SignError> {
     let mut h = BTreeMap::new();
-    h.insert("content-type".into(), crate::federation::AP_CONTENT_TYPE.into());
+    h.insert(
+        "content-type".into(),
+        crate::federation::AP_CONTENT_TYPE.into(),
+    );
     h.insert("digest".into(), digest_header(body));
     signed_headers(key, "POST", url, h)
 }
@@ -187,9 +193,9 @@ impl PendingSignature {
 
     /// Checks the signature against the owner's public key (PEM).
     pub fn verify(&self, keys: &KeyCache, public_key_pem: &str) -> Result<(), VerifyError> {
-        let key = keys.parse(public_key_pem).map_err(|e| {
-            VerifyError::Key(self.key_id().to_string(), e)
-        })?;
+        let key = keys
+            .parse(public_key_pem)
+            .map_err(|e| VerifyError::Key(self.key_id().to_string(), e))?;
         let ok = self.inner.verify(|sig, signing_string| {
             let Ok(sig) = BASE64.decode(sig) else {
                 return false;
@@ -232,7 +238,9 @@ pub fn parse_request_signature(
         && let Ok(date) = httpdate::parse_http_date(date)
         && date > SystemTime::now() + SIGNATURE_VALIDITY
     {
-        return Err(VerifyError::Malformed("the Date header is in the future".into()));
+        return Err(VerifyError::Malformed(
+            "the Date header is in the future".into(),
+        ));
     }
     let config = if let Some(body) = body {
         verify_digest(headers, body)?;
@@ -265,7 +273,11 @@ pub fn verify_digest(headers: &HeaderMap, body: &[u8]) -> Result<(), VerifyError
             seen = true;
         }
     }
-    if seen { Ok(()) } else { Err(VerifyError::Digest) }
+    if seen {
+        Ok(())
+    } else {
+        Err(VerifyError::Digest)
+    }
 }
 
 /// Parsed public keys by PEM text, so each remote key is decoded once, not per request.
@@ -318,18 +330,23 @@ mod tests {
         let cache = KeyCache::default();
         let sig =
             parse_request_signature("POST", "/users/bob/inbox", &headers, "x", Some(body)).unwrap();
-        assert_eq!(sig.key_owner().unwrap().as_str(), "https://a.example/users/alice");
+        assert_eq!(
+            sig.key_owner().unwrap().as_str(),
+            "https://a.example/users/alice"
+        );
         sig.verify(&cache, &public).unwrap();
 
         // another body: the digest no longer matches
         assert_eq!(
-            parse_request_signature("POST", "/users/bob/inbox", &headers, "x", Some(b"{}"))
-                .err(),
+            parse_request_signature("POST", "/users/bob/inbox", &headers, "x", Some(b"{}")).err(),
             Some(VerifyError::Digest)
         );
         // another path: the signing string differs
         let sig = parse_request_signature("POST", "/inbox", &headers, "x", Some(body)).unwrap();
-        assert!(matches!(sig.verify(&cache, &public), Err(VerifyError::Invalid(_))));
+        assert!(matches!(
+            sig.verify(&cache, &public),
+            Err(VerifyError::Invalid(_))
+        ));
     }
 
     #[test]

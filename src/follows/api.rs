@@ -62,7 +62,10 @@ pub async fn unfollow(
 /// Follow requests waiting for the signed-in member's approval.
 #[utoipa::path(get, path = "/api/v1/follow-requests", security(("bearer" = [])),
     responses((status = 200, body = [AccountView])))]
-pub async fn requests(data: Data<AppState>, ApiMember(m): ApiMember) -> AppResult<Json<Vec<AccountView>>> {
+pub async fn requests(
+    data: Data<AppState>,
+    ApiMember(m): ApiMember,
+) -> AppResult<Json<Vec<AccountView>>> {
     let me = m.actor.id;
     let list = data
         .db

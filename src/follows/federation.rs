@@ -30,8 +30,12 @@ async fn collection(
     following: bool,
 ) -> AppResult<Response> {
     let actor = actors::local_by_username(&data, &name).await?;
-    let id = if following { actor.following_url.clone() } else { actor.followers_url.clone() }
-        .unwrap_or_default();
+    let id = if following {
+        actor.following_url.clone()
+    } else {
+        actor.followers_url.clone()
+    }
+    .unwrap_or_default();
     let actor_id = actor.id;
     let (total, items) = data
         .db
@@ -49,7 +53,12 @@ async fn collection(
                     } else {
                         model::followers(c, actor_id, model::ACCEPTED, offset, PAGE)?
                     };
-                    Some(actors.into_iter().map(|a| a.ap_id.to_string()).collect::<Vec<_>>())
+                    Some(
+                        actors
+                            .into_iter()
+                            .map(|a| a.ap_id.to_string())
+                            .collect::<Vec<_>>(),
+                    )
                 }
                 _ => None,
             };

@@ -47,7 +47,12 @@ pub fn state_between(conn: &mut DbConn, follower: i64, followed: i64) -> AppResu
     ))
 }
 
-fn follow_activity(state: &AppState, row: &DbFollow, follower: &DbActor, followed: &DbActor) -> Follow {
+fn follow_activity(
+    state: &AppState,
+    row: &DbFollow,
+    follower: &DbActor,
+    followed: &DbActor,
+) -> Follow {
     let id = row
         .ap_id
         .as_deref()
@@ -58,9 +63,17 @@ fn follow_activity(state: &AppState, row: &DbFollow, follower: &DbActor, followe
 
 /// A local member asks to follow someone. Local targets are answered at once (approved unless
 /// their profile is locked); remote ones get a Follow and stay pending until they Accept.
-pub async fn follow(state: &AppState, follower: DbActor, target: DbActor) -> AppResult<FollowState> {
+pub async fn follow(
+    state: &AppState,
+    follower: DbActor,
+    target: DbActor,
+) -> AppResult<FollowState> {
     if follower.id == target.id {
-        return Err(AppError::invalid("target", "follow_self", "You cannot follow yourself."));
+        return Err(AppError::invalid(
+            "target",
+            "follow_self",
+            "You cannot follow yourself.",
+        ));
     }
     if target.deleted_at.is_some() || target.kind == "application" {
         return Err(AppError::not_found("account"));
@@ -73,14 +86,24 @@ pub async fn follow(state: &AppState, follower: DbActor, target: DbActor) -> App
                 return Ok(FollowState::from_row(Some(&existing)));
             }
             if target.local {
-                let st = if target.manually_approves_followers { PENDING } else { ACCEPTED };
+                let st = if target.manually_approves_followers {
+                    PENDING
+                } else {
+                    ACCEPTED
+                };
                 let row = model::insert(conn, follower.id, target.id, st, None)?;
                 return Ok(FollowState::from_row(Some(&row)));
             }
             let id = new_id(&s.base_url, "activities");
             let row = model::insert(conn, follower.id, target.id, PENDING, Some(id.as_str()))?;
             let activity = Follow::new(id, &follower, &target);
-            outbox::enqueue(conn, &s.domain, &follower, &activity, [target.inbox_url.clone()])?;
+            outbox::enqueue(
+                conn,
+                &s.domain,
+                &follower,
+                &activity,
+                [target.inbox_url.clone()],
+            )?;
             Ok(FollowState::from_row(Some(&row)))
         })
         .await?;
@@ -101,7 +124,13 @@ pub async fn unfollow(state: &AppState, follower: DbActor, target: DbActor) -> A
             if !target.local {
                 let follow = follow_activity(&s, &row, &follower, &target);
                 let undo = Undo::new(new_id(&s.base_url, "activities"), &follower, follow);
-                outbox::enqueue(conn, &s.domain, &follower, &undo, [target.inbox_url.clone()])?;
+                outbox::enqueue(
+                    conn,
+                    &s.domain,
+                    &follower,
+                    &undo,
+                    [target.inbox_url.clone()],
+                )?;
             }
             Ok(())
         })
@@ -111,7 +140,11 @@ pub async fn unfollow(state: &AppState, follower: DbActor, target: DbActor) -> A
 }
 
 /// The owner of a locked profile approves a pending request.
-pub async fn accept_request(state: &AppState, followed: DbActor, follower: DbActor) -> AppResult<()> {
+pub async fn accept_request(
+    state: &AppState,
+    followed: DbActor,
+    follower: DbActor,
+) -> AppResult<()> {
     let s = state.clone();
     state
         .db
@@ -131,7 +164,11 @@ pub async fn accept_request(state: &AppState, followed: DbActor, follower: DbAct
 }
 
 /// The owner of a locked profile refuses a pending request, or removes a follower.
-pub async fn refuse_request(state: &AppState, followed: DbActor, follower: DbActor) -> AppResult<()> {
+pub async fn refuse_request(
+    state: &AppState,
+    followed: DbActor,
+    follower: DbActor,
+) -> AppResult<()> {
     let s = state.clone();
     state
         .db
@@ -142,7 +179,13 @@ pub async fn refuse_request(state: &AppState, followed: DbActor, follower: DbAct
             if !follower.local {
                 let follow = follow_activity(&s, &row, &follower, &followed);
                 let reject = Reject::new(new_id(&s.base_url, "activities"), &followed, follow);
-                outbox::enqueue(conn, &s.domain, &followed, &reject, [follower.inbox_url.clone()])?;
+                outbox::enqueue(
+                    conn,
+                    &s.domain,
+                    &followed,
+                    &reject,
+                    [follower.inbox_url.clone()],
+                )?;
             }
             Ok(())
         })
@@ -160,7 +203,13 @@ fn send_accept(
 ) -> AppResult<()> {
     let follow = follow_activity(state, row, follower, followed);
     let accept = Accept::new(new_id(&state.base_url, "activities"), followed, follow);
-    outbox::enqueue(conn, &state.domain, followed, &accept, [follower.inbox_url.clone()])?;
+    outbox::enqueue(
+        conn,
+        &state.domain,
+        followed,
+        &accept,
+        [follower.inbox_url.clone()],
+    )?;
     Ok(())
 }
 
@@ -183,7 +232,11 @@ pub fn receive_follow(
             }
         }
         None => {
-            let st = if target.manually_approves_followers { PENDING } else { ACCEPTED };
+            let st = if target.manually_approves_followers {
+                PENDING
+            } else {
+                ACCEPTED
+            };
             model::insert(conn, follower.id, target.id, st, Some(follow_id.as_str()))?
         }
     };

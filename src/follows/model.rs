@@ -61,7 +61,12 @@ pub fn insert(
         ))
         .returning(follows::id)
         .get_result::<i64>(conn)
-        .and_then(|id| follows::table.find(id).select(DbFollow::as_select()).first(conn))
+        .and_then(|id| {
+            follows::table
+                .find(id)
+                .select(DbFollow::as_select())
+                .first(conn)
+        })
 }
 
 pub fn set_state(conn: &mut DbConn, id: i64, state: &str) -> QueryResult<usize> {

@@ -97,7 +97,9 @@ pub async fn home(
         .db
         .read(move |c| Ok(model::home_feed(c, me, before, limit)?))
         .await?;
-    Ok(Json(rows.iter().map(|(p, a)| PostView::new(p, a)).collect()))
+    Ok(Json(
+        rows.iter().map(|(p, a)| PostView::new(p, a)).collect(),
+    ))
 }
 
 /// Posts of account `id` that the member may read, newest first.
@@ -124,5 +126,7 @@ pub async fn by_account(
             Ok(model::by_author(c, a.id, vis, before, limit)?)
         })
         .await?;
-    Ok(Json(posts.iter().map(|p| PostView::new(p, &author)).collect()))
+    Ok(Json(
+        posts.iter().map(|p| PostView::new(p, &author)).collect(),
+    ))
 }

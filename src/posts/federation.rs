@@ -32,7 +32,11 @@ pub struct Source {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NoteJson {
-    #[serde(rename = "@context", skip_deserializing, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "@context",
+        skip_deserializing,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub context: Option<Value>,
     #[serde(rename = "type")]
     pub kind: String,
@@ -145,7 +149,11 @@ impl NoteJson {
         let content = self
             .content
             .clone()
-            .or_else(|| self.content_map.as_ref().and_then(|m| m.values().next().cloned()))
+            .or_else(|| {
+                self.content_map
+                    .as_ref()
+                    .and_then(|m| m.values().next().cloned())
+            })
             .unwrap_or_default();
         (content, lang)
     }
@@ -179,7 +187,9 @@ impl Object for DbPost {
 
     async fn read_from_id(id: Url, data: &Data<AppState>) -> AppResult<Option<Self>> {
         let id = id.to_string();
-        data.db.read(move |conn| Ok(model::by_ap_id(conn, &id)?)).await
+        data.db
+            .read(move |conn| Ok(model::by_ap_id(conn, &id)?))
+            .await
     }
 
     fn is_deleted(&self) -> bool {
@@ -235,9 +245,10 @@ pub async fn note_document(
         .await?;
     match found {
         Some((post, _, true)) => Ok(gone(&post.ap_id)),
-        Some((post, author, false)) if post.local => {
-            Ok(activity_json(crate::federation::context(&[]), &post.to_json(&author)?))
-        }
+        Some((post, author, false)) if post.local => Ok(activity_json(
+            crate::federation::context(&[]),
+            &post.to_json(&author)?,
+        )),
         _ => Err(AppError::not_found("post")),
     }
 }

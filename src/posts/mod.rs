@@ -63,7 +63,11 @@ impl PostInput {
         let mut errors = vec![];
         let text = self.text.trim().to_string();
         if text.is_empty() {
-            errors.push(FieldError::new("text", "empty", "Write something before posting."));
+            errors.push(FieldError::new(
+                "text",
+                "empty",
+                "Write something before posting.",
+            ));
         } else if text.chars().count() > MAX_POST_CHARS {
             errors.push(FieldError::new(
                 "text",
@@ -82,7 +86,10 @@ impl PostInput {
                 "Visibility must be public, unlisted or followers.",
             ));
         }
-        let language = self.language.map(|l| l.trim().to_string()).filter(|l| !l.is_empty());
+        let language = self
+            .language
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty());
         if let Some(l) = &language
             && !valid_language(l)
         {
@@ -231,13 +238,17 @@ pub async fn delete(state: &AppState, author: DbActor, post_id: i64) -> AppResul
 
 /// Whether a received post concerns this instance: its author is followed here, or it is
 /// addressed to one of our actors. Other posts are not stored.
-fn wanted(conn: &mut DbConn, state: &AppState, author: &DbActor, note: &NoteJson) -> AppResult<bool> {
+fn wanted(
+    conn: &mut DbConn,
+    state: &AppState,
+    author: &DbActor,
+    note: &NoteJson,
+) -> AppResult<bool> {
     if follows::model::has_local_follower(conn, author.id)? {
         return Ok(true);
     }
     for url in note.to.iter().chain(&note.cc) {
-        if state.is_local_url(url)
-            && crate::actors::model::by_ap_id(conn, url.as_str())?.is_some()
+        if state.is_local_url(url) && crate::actors::model::by_ap_id(conn, url.as_str())?.is_some()
         {
             return Ok(true);
         }
@@ -267,7 +278,11 @@ fn new_remote_post(author: &DbActor, note: &NoteJson) -> AppResult<NewPost> {
             .as_ref()
             .filter(|u| matches!(u.scheme(), "http" | "https"))
             .map(Url::to_string),
-        published: note.published.map(|p| p.naive_utc()).unwrap_or(now).min(now),
+        published: note
+            .published
+            .map(|p| p.naive_utc())
+            .unwrap_or(now)
+            .min(now),
         updated: note.updated.map(|u| u.naive_utc()),
         created_at: now,
     })
@@ -312,7 +327,9 @@ pub fn receive_update(
             )?;
             Ok(())
         }
-        Some(_) => Err(AppError::Forbidden("only the author can edit a post".into())),
+        Some(_) => Err(AppError::Forbidden(
+            "only the author can edit a post".into(),
+        )),
         None => receive_create(conn, state, author, note).map(|_| ()),
     }
 }
@@ -321,7 +338,9 @@ pub fn receive_update(
 pub fn receive_delete(conn: &mut DbConn, author: &DbActor, id: &Url) -> AppResult<()> {
     if let Some(post) = model::by_ap_id(conn, id.as_str())? {
         if post.author_id != author.id {
-            return Err(AppError::Forbidden("only the author can delete a post".into()));
+            return Err(AppError::Forbidden(
+                "only the author can delete a post".into(),
+            ));
         }
         model::mark_deleted(conn, post.id, now())?;
     }
@@ -421,6 +440,10 @@ mod tests {
         };
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["text", "visibility", "language"]);
-        assert!(input(&"a".repeat(MAX_POST_CHARS + 1), None, None).validate().is_err());
+        assert!(
+            input(&"a".repeat(MAX_POST_CHARS + 1), None, None)
+                .validate()
+                .is_err()
+        );
     }
 }

@@ -49,11 +49,18 @@ pub struct NewPost {
 }
 
 pub fn by_id(conn: &mut DbConn, id: i64) -> QueryResult<Option<DbPost>> {
-    posts::table.find(id).select(DbPost::as_select()).first(conn).optional()
+    posts::table
+        .find(id)
+        .select(DbPost::as_select())
+        .first(conn)
+        .optional()
 }
 
 fn fetch(conn: &mut DbConn, id: i64) -> QueryResult<DbPost> {
-    posts::table.find(id).select(DbPost::as_select()).first(conn)
+    posts::table
+        .find(id)
+        .select(DbPost::as_select())
+        .first(conn)
 }
 
 pub fn by_ap_id(conn: &mut DbConn, ap_id: &str) -> QueryResult<Option<DbPost>> {
@@ -104,7 +111,11 @@ pub fn mark_deleted(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResul
 }
 
 /// Tombstones every post of an actor (the actor was deleted).
-pub fn mark_all_deleted(conn: &mut DbConn, author_id: i64, at: NaiveDateTime) -> QueryResult<usize> {
+pub fn mark_all_deleted(
+    conn: &mut DbConn,
+    author_id: i64,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(posts::table.filter(posts::author_id.eq(author_id)))
         .set((
             posts::deleted_at.eq(Some(at)),
@@ -130,7 +141,11 @@ pub fn home_feed(
         .inner_join(actors::table)
         .filter(posts::deleted_at.is_null())
         .filter(posts::visibility.ne("direct"))
-        .filter(posts::author_id.eq(viewer).or(posts::author_id.eq_any(followed)))
+        .filter(
+            posts::author_id
+                .eq(viewer)
+                .or(posts::author_id.eq_any(followed)),
+        )
         .order(posts::id.desc())
         .limit(limit)
         .select((DbPost::as_select(), DbActor::as_select()))
@@ -152,7 +167,14 @@ pub fn by_author(
     let mut q = posts::table
         .filter(posts::author_id.eq(author))
         .filter(posts::deleted_at.is_null())
-        .filter(posts::visibility.eq_any(visibilities.iter().map(|s| s.to_string()).collect::<Vec<_>>()))
+        .filter(
+            posts::visibility.eq_any(
+                visibilities
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect::<Vec<_>>(),
+            ),
+        )
         .order(posts::id.desc())
         .limit(limit)
         .select(DbPost::as_select())
@@ -167,7 +189,14 @@ pub fn count_by_author(conn: &mut DbConn, author: i64, visibilities: &[&str]) ->
     posts::table
         .filter(posts::author_id.eq(author))
         .filter(posts::deleted_at.is_null())
-        .filter(posts::visibility.eq_any(visibilities.iter().map(|s| s.to_string()).collect::<Vec<_>>()))
+        .filter(
+            posts::visibility.eq_any(
+                visibilities
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect::<Vec<_>>(),
+            ),
+        )
         .count()
         .get_result(conn)
 }

@@ -20,7 +20,11 @@ use serde::Deserialize;
 use serde_json::json;
 
 /// `GET /users/{name}`: the Person for ActivityPub clients, the profile page for browsers.
-pub async fn person(data: Data<AppState>, Path(name): Path<String>, headers: HeaderMap) -> AppResult<Response> {
+pub async fn person(
+    data: Data<AppState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> AppResult<Response> {
     let actor = actors::local_by_username(&data, &name).await?;
     if !wants_activity_json(&headers) {
         return Ok(Redirect::to(&format!("/@{}", actor.username)).into_response());
@@ -55,7 +59,13 @@ pub async fn outbox(
         .read(move |c| {
             let total = posts_model::count_by_author(c, a.id, &["public"])?;
             let posts = if q.page.unwrap_or(false) {
-                Some(posts_model::by_author(c, a.id, &["public"], q.before, PAGE)?)
+                Some(posts_model::by_author(
+                    c,
+                    a.id,
+                    &["public"],
+                    q.before,
+                    PAGE,
+                )?)
             } else {
                 None
             };

@@ -62,7 +62,10 @@ impl ProfileInput {
                 format!("The presentation has at most {MAX_BIO} characters."),
             ));
         }
-        let avatar_url = self.avatar_url.map(|u| u.trim().to_string()).filter(|u| !u.is_empty());
+        let avatar_url = self
+            .avatar_url
+            .map(|u| u.trim().to_string())
+            .filter(|u| !u.is_empty());
         if let Some(u) = &avatar_url
             && !Url::parse(u).is_ok_and(|u| matches!(u.scheme(), "https" | "http"))
         {
@@ -107,7 +110,8 @@ pub async fn update(state: &AppState, member: &Member, input: ProfileInput) -> A
                 .into_iter()
                 .chain(followers)
                 .collect();
-            let update = Update::of_actor(outbox::new_id(&s.base_url, "activities"), &actor, json, to);
+            let update =
+                Update::of_actor(outbox::new_id(&s.base_url, "activities"), &actor, json, to);
             let inboxes = follows::model::follower_inboxes(conn, actor.id)?;
             outbox::enqueue(conn, &s.domain, &actor, &update, inboxes)?;
             Ok(actor)

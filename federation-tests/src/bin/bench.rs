@@ -94,8 +94,14 @@ async fn run(node: &PathBuf, backend: Backend, args: &Args) -> anyhow::Result<()
     println!("## {backend:?}");
     // the production default for polling; fan-out relies on the wake-up after the commit
     let env = vec![
-        ("PASSERELLE_FEDERATION__DELIVERY_POLL_INTERVAL".into(), "5s".into()),
-        ("PASSERELLE_FEDERATION__REQUEST_TIMEOUT".into(), "10s".into()),
+        (
+            "PASSERELLE_FEDERATION__DELIVERY_POLL_INTERVAL".into(),
+            "5s".into(),
+        ),
+        (
+            "PASSERELLE_FEDERATION__REQUEST_TIMEOUT".into(),
+            "10s".into(),
+        ),
         ("PASSERELLE_DATABASE__POOL_SIZE".into(), "8".into()),
         ("RUST_LOG".into(), "warn".into()),
     ];
@@ -144,8 +150,15 @@ fn actor_doc(host: &str, name: &str, keys: &[String]) -> Value {
     })
 }
 
-async fn serve_actor(State(g): State<Gen>, headers: HeaderMap, Path(name): Path<String>) -> ([(&'static str, &'static str); 1], String) {
-    let host = headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or_default();
+async fn serve_actor(
+    State(g): State<Gen>,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+) -> ([(&'static str, &'static str); 1], String) {
+    let host = headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
     (
         [("content-type", "application/activity+json")],
         actor_doc(host, &name, &g.keys).to_string(),
@@ -244,15 +257,26 @@ async fn blast(
             let mut lat = vec![];
             let mut failed = 0;
             loop {
-                let Some(p) = queue.lock().unwrap().pop() else { break };
+                let Some(p) = queue.lock().unwrap().pop() else {
+                    break;
+                };
                 let t = Instant::now();
-                let r = client.post(inbox.clone()).headers(p.headers).body(p.body).send().await;
+                let r = client
+                    .post(inbox.clone())
+                    .headers(p.headers)
+                    .body(p.body)
+                    .send()
+                    .await;
                 match r {
                     Ok(r) if r.status() == 202 => lat.push(t.elapsed()),
                     Ok(r) => {
                         failed += 1;
                         if failed < 3 {
-                            eprintln!("refused: {} {}", r.status(), r.text().await.unwrap_or_default());
+                            eprintln!(
+                                "refused: {} {}",
+                                r.status(),
+                                r.text().await.unwrap_or_default()
+                            );
                         }
                     }
                     Err(e) => {
@@ -310,7 +334,9 @@ async fn inbox_run(server: &Instance, pid: u32, args: &Args) -> anyhow::Result<(
         });
         prepare(&inbox, &key_for(&private, &host, &name), &activity)
     };
-    let client = reqwest::Client::builder().pool_max_idle_per_host(args.concurrency).build()?;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.concurrency)
+        .build()?;
     // warm-up: the server fetches and caches every actor once
     let warm: Vec<Prepared> = (0..args.inbox_actors).map(|i| create(i, "warm")).collect();
     let (_, failed) = blast(&client, &inbox, warm, args.concurrency.min(16)).await;
@@ -335,14 +361,23 @@ async fn inbox_run(server: &Instance, pid: u32, args: &Args) -> anyhow::Result<(
         percentile(&lat, 0.99),
         failed,
         peak,
-        if stored == 0 { " (check: nothing stored!)" } else { "" },
+        if stored == 0 {
+            " (check: nothing stored!)"
+        } else {
+            ""
+        },
     );
     Ok(())
 }
 
 /// `instances` generator instances with `per_instance` followers each follow a new member;
 /// then the member posts once.
-async fn fanout_run(server: &Instance, username: &str, instances: usize, per_instance: usize) -> anyhow::Result<()> {
+async fn fanout_run(
+    server: &Instance,
+    username: &str,
+    instances: usize,
+    per_instance: usize,
+) -> anyhow::Result<()> {
     let member = server.member(username).await?;
     let target = server.url(&format!("/users/{username}"));
     let (public, private) = keys(20)?;
@@ -377,7 +412,9 @@ async fn fanout_run(server: &Instance, username: &str, instances: usize, per_ins
     }
     let setup = setup.elapsed();
     let start = Instant::now();
-    member.write("Nouvelle offre : soudeur·se à Lyon", "public").await?;
+    member
+        .write("Nouvelle offre : soudeur·se à Lyon", "public")
+        .await?;
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         let seen = g.seen.lock().unwrap();
@@ -386,7 +423,11 @@ async fn fanout_run(server: &Instance, username: &str, instances: usize, per_ins
             println!(
                 "- fan-out: {total} followers on {instances} instances ({} deliveries{}): last instance had the post after {:.0} ms (setup: {total} follows accepted in {:.1} s)",
                 instances,
-                if per_instance > 1 { ", shared inboxes" } else { "" },
+                if per_instance > 1 {
+                    ", shared inboxes"
+                } else {
+                    ""
+                },
                 (last - start).as_secs_f64() * 1000.0,
                 setup.as_secs_f64(),
             );

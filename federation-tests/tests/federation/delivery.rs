@@ -7,11 +7,15 @@ use federation_tests::{Backend, eventually};
 use std::collections::HashSet;
 
 async fn peer_down_then_back(backend: Backend) {
-    let b_env = vec![("PASSERELLE_FEDERATION__UNREACHABLE_AFTER".to_string(), "1s".to_string())];
-    let (mut a, b) = tokio::join!(
-        instance(backend, "a"),
-        async { federation_tests::Instance::start_with(crate::NODE, backend, "b", b_env).await.unwrap() }
-    );
+    let b_env = vec![(
+        "PASSERELLE_FEDERATION__UNREACHABLE_AFTER".to_string(),
+        "1s".to_string(),
+    )];
+    let (mut a, b) = tokio::join!(instance(backend, "a"), async {
+        federation_tests::Instance::start_with(crate::NODE, backend, "b", b_env)
+            .await
+            .unwrap()
+    });
     let alice = a.member("alice").await.unwrap();
     let bob = b.member("bob").await.unwrap();
     let bob_on_a = alice.lookup(&bob.handle).await.unwrap();
@@ -28,16 +32,35 @@ async fn peer_down_then_back(backend: Backend) {
     }
     // b keeps them queued while a is down, and says so
     let metrics = eventually(15, "b sees a failing", || async {
-        let m = reqwest::get(b.url("/metrics")).await.ok()?.text().await.ok()?;
-        let line = format!("passerelle_deliveries_pending{{instance=\"{}\"}} 5", a.domain());
+        let m = reqwest::get(b.url("/metrics"))
+            .await
+            .ok()?
+            .text()
+            .await
+            .ok()?;
+        let line = format!(
+            "passerelle_deliveries_pending{{instance=\"{}\"}} 5",
+            a.domain()
+        );
         m.contains(&line).then_some(m)
     })
     .await;
-    assert!(metrics.contains("passerelle_deliveries_failed_total"), "{metrics}");
+    assert!(
+        metrics.contains("passerelle_deliveries_failed_total"),
+        "{metrics}"
+    );
     // failing longer than federation.unreachable_after: marked unreachable, queue kept
-    let unreachable = format!("passerelle_instance_unreachable{{instance=\"{}\"}} 1", a.domain());
+    let unreachable = format!(
+        "passerelle_instance_unreachable{{instance=\"{}\"}} 1",
+        a.domain()
+    );
     eventually(15, "a marked unreachable", || async {
-        let m = reqwest::get(b.url("/metrics")).await.ok()?.text().await.ok()?;
+        let m = reqwest::get(b.url("/metrics"))
+            .await
+            .ok()?
+            .text()
+            .await
+            .ok()?;
         m.contains(&unreachable).then_some(())
     })
     .await;
@@ -52,8 +75,19 @@ async fn peer_down_then_back(backend: Backend) {
     let received: Vec<_> = feed.iter().rev().map(|p| p["ap_id"].clone()).collect();
     assert_eq!(received, sent);
     // and it is no longer unreachable
-    let m = reqwest::get(b.url("/metrics")).await.unwrap().text().await.unwrap();
-    assert!(m.contains(&format!("passerelle_instance_unreachable{{instance=\"{}\"}} 0", a.domain())), "{m}");
+    let m = reqwest::get(b.url("/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        m.contains(&format!(
+            "passerelle_instance_unreachable{{instance=\"{}\"}} 0",
+            a.domain()
+        )),
+        "{m}"
+    );
 }
 both_backends!(peer_down_then_back);
 
@@ -92,7 +126,11 @@ async fn sender_killed_during_delivery(backend: Backend) {
         .await;
         let ids: Vec<_> = feed.iter().map(|p| p["ap_id"].clone()).collect();
         assert_eq!(ids.len(), total, "nothing doubled");
-        assert_eq!(ids.into_iter().collect::<HashSet<_>>(), sent, "nothing lost");
+        assert_eq!(
+            ids.into_iter().collect::<HashSet<_>>(),
+            sent,
+            "nothing lost"
+        );
     }
 }
 both_backends!(sender_killed_during_delivery);
@@ -111,7 +149,9 @@ async fn two_nodes_deliver_each_activity_once() {
         instance(backend, "b"),
         instance(backend, "c")
     );
-    let b2 = federation_tests::Instance::start_node_of(&b, "b-node2").await.unwrap();
+    let b2 = federation_tests::Instance::start_node_of(&b, "b-node2")
+        .await
+        .unwrap();
     let bob = b.member("bob").await.unwrap();
     let mut followers = vec![];
     for (inst, name) in [(&a, "alice"), (&c, "carol")] {
@@ -130,7 +170,10 @@ async fn two_nodes_deliver_each_activity_once() {
         let node = if i % 2 == 0 { &b } else { &b2 };
         let (s, v) = bob
             .via(node)
-            .post("/api/v1/posts", serde_json::json!({"text": format!("annonce {i}")}))
+            .post(
+                "/api/v1/posts",
+                serde_json::json!({"text": format!("annonce {i}")}),
+            )
             .await
             .unwrap();
         assert_eq!(s, 201, "{v}");
@@ -142,8 +185,16 @@ async fn two_nodes_deliver_each_activity_once() {
         .await;
     }
     for receiver in [&a, &c] {
-        let metrics = reqwest::get(receiver.url("/metrics")).await.unwrap().text().await.unwrap();
-        assert!(!metrics.contains(r#"result="duplicate""#), "an activity arrived twice:\n{metrics}");
+        let metrics = reqwest::get(receiver.url("/metrics"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            !metrics.contains(r#"result="duplicate""#),
+            "an activity arrived twice:\n{metrics}"
+        );
     }
     let sent = |m: &str| -> u64 {
         m.lines()
@@ -151,8 +202,18 @@ async fn two_nodes_deliver_each_activity_once() {
             .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
             .sum()
     };
-    let m1 = reqwest::get(b.url("/metrics")).await.unwrap().text().await.unwrap();
-    let m2 = reqwest::get(b2.url("/metrics")).await.unwrap().text().await.unwrap();
+    let m1 = reqwest::get(b.url("/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let m2 = reqwest::get(b2.url("/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     // follows' Accepts are deliveries too; the posts alone are 2 × total
     assert!(sent(&m1) + sent(&m2) >= 2 * total as u64, "{m1}\n{m2}");
 }

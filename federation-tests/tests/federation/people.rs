@@ -18,9 +18,21 @@ async fn follow_post_edit_delete_unfollow(backend: Backend) {
 
     // discovery by handle, in every usual spelling
     let bob_on_a = alice.lookup(&format!("@{}", bob.handle)).await.unwrap();
-    assert_eq!(alice.lookup(&bob.handle.to_uppercase().replace("LOCALHOST", "localhost")).await.unwrap(), bob_on_a);
-    let (s, _) = alice.get("/api/v1/accounts/lookup?handle=nobody@localhost:1").await.unwrap();
-    assert!(s == 502 || s == 404, "unreachable server gives a clear error, got {s}");
+    assert_eq!(
+        alice
+            .lookup(&bob.handle.to_uppercase().replace("LOCALHOST", "localhost"))
+            .await
+            .unwrap(),
+        bob_on_a
+    );
+    let (s, _) = alice
+        .get("/api/v1/accounts/lookup?handle=nobody@localhost:1")
+        .await
+        .unwrap();
+    assert!(
+        s == 502 || s == 404,
+        "unreachable server gives a clear error, got {s}"
+    );
 
     // automatic approval
     assert_eq!(alice.follow(bob_on_a).await.unwrap(), "pending");
@@ -28,12 +40,19 @@ async fn follow_post_edit_delete_unfollow(backend: Backend) {
         (alice.follow_state(bob_on_a).await.ok()? == "accepted").then_some(())
     })
     .await;
-    let (_, followers) = bob.get(&format!("/api/v1/accounts/{}/followers", bob.id)).await.unwrap();
+    let (_, followers) = bob
+        .get(&format!("/api/v1/accounts/{}/followers", bob.id))
+        .await
+        .unwrap();
     assert_eq!(followers[0]["handle"], alice.handle.as_str());
 
     // manual approval: carol locks her profile, bob asks, carol accepts
     let (s, _) = carol
-        .send(reqwest::Method::PUT, "/api/v1/me/profile", json!({"display_name": "Carol", "locked": true}))
+        .send(
+            reqwest::Method::PUT,
+            "/api/v1/me/profile",
+            json!({"display_name": "Carol", "locked": true}),
+        )
         .await
         .unwrap();
     assert_eq!(s, 200);
@@ -48,7 +67,10 @@ async fn follow_post_edit_delete_unfollow(backend: Backend) {
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert_eq!(bob.follow_state(carol_on_b).await.unwrap(), "pending");
     let (s, _) = carol
-        .post(&format!("/api/v1/follow-requests/{}/accept", request["id"]), json!({}))
+        .post(
+            &format!("/api/v1/follow-requests/{}/accept", request["id"]),
+            json!({}),
+        )
         .await
         .unwrap();
     assert_eq!(s, 204);
@@ -68,18 +90,26 @@ async fn follow_post_edit_delete_unfollow(backend: Backend) {
     }
 
     // a post reaches every follower's home feed
-    let post = bob.write("Je cherche un stage en soudure", "public").await.unwrap();
+    let post = bob
+        .write("Je cherche un stage en soudure", "public")
+        .await
+        .unwrap();
     for m in [&alice, &carol, &carol2] {
         eventually(15, "post delivered", || async {
             let feed = m.home().await.ok()?;
-            feed.iter().find(|p| p["ap_id"] == post["ap_id"]).map(|_| ())
+            feed.iter()
+                .find(|p| p["ap_id"] == post["ap_id"])
+                .map(|_| ())
         })
         .await;
     }
     let feed = alice.home().await.unwrap();
     assert_eq!(feed[0]["author"]["handle"], bob.handle.as_str());
     assert_eq!(feed[0]["language"], "fr");
-    assert_eq!(feed[0]["content_html"], "<p>Je cherche un stage en soudure</p>");
+    assert_eq!(
+        feed[0]["content_html"],
+        "<p>Je cherche un stage en soudure</p>"
+    );
 
     // edits and deletions propagate
     let (s, _) = bob
@@ -94,12 +124,17 @@ async fn follow_post_edit_delete_unfollow(backend: Backend) {
     for m in [&alice, &carol] {
         eventually(15, "edit delivered", || async {
             let feed = m.home().await.ok()?;
-            (feed.first()?["content_html"] == "<p>Je cherche un stage en soudure (Lyon)</p>").then_some(())
+            (feed.first()?["content_html"] == "<p>Je cherche un stage en soudure (Lyon)</p>")
+                .then_some(())
         })
         .await;
     }
     let (s, _) = bob
-        .send(reqwest::Method::DELETE, &format!("/api/v1/posts/{}", post["id"]), json!({}))
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/posts/{}", post["id"]),
+            json!({}),
+        )
         .await
         .unwrap();
     assert_eq!(s, 204);
@@ -111,10 +146,15 @@ async fn follow_post_edit_delete_unfollow(backend: Backend) {
     }
 
     // followers-only posts reach followers only and are not served to anonymous requests
-    let private = carol.write("Réservé à mes abonnés", "followers").await.unwrap();
+    let private = carol
+        .write("Réservé à mes abonnés", "followers")
+        .await
+        .unwrap();
     eventually(15, "followers-only post delivered to bob", || async {
         let feed = bob.home().await.ok()?;
-        feed.iter().find(|p| p["ap_id"] == private["ap_id"]).map(|_| ())
+        feed.iter()
+            .find(|p| p["ap_id"] == private["ap_id"])
+            .map(|_| ())
     })
     .await;
     let r = reqwest::Client::new()
@@ -124,33 +164,65 @@ async fn follow_post_edit_delete_unfollow(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(r.status(), 404);
-    assert!(alice.home().await.unwrap().iter().all(|p| p["ap_id"] != private["ap_id"]));
+    assert!(
+        alice
+            .home()
+            .await
+            .unwrap()
+            .iter()
+            .all(|p| p["ap_id"] != private["ap_id"])
+    );
 
     // unfollow propagates: bob's later posts no longer reach alice
-    let (s, _) = alice.post(&format!("/api/v1/accounts/{bob_on_a}/unfollow"), json!({})).await.unwrap();
+    let (s, _) = alice
+        .post(&format!("/api/v1/accounts/{bob_on_a}/unfollow"), json!({}))
+        .await
+        .unwrap();
     assert_eq!(s, 204);
     eventually(15, "unfollow delivered", || async {
-        let (_, f) = bob.get(&format!("/api/v1/accounts/{}/followers", bob.id)).await.ok()?;
-        f.as_array()?.iter().all(|x| x["handle"] != alice.handle.as_str()).then_some(())
+        let (_, f) = bob
+            .get(&format!("/api/v1/accounts/{}/followers", bob.id))
+            .await
+            .ok()?;
+        f.as_array()?
+            .iter()
+            .all(|x| x["handle"] != alice.handle.as_str())
+            .then_some(())
     })
     .await;
     let later = bob.write("Merci à tous", "public").await.unwrap();
     eventually(15, "later post reaches carol", || async {
         let feed = carol.home().await.ok()?;
-        feed.iter().find(|p| p["ap_id"] == later["ap_id"]).map(|_| ())
+        feed.iter()
+            .find(|p| p["ap_id"] == later["ap_id"])
+            .map(|_| ())
     })
     .await;
-    assert!(alice.home().await.unwrap().iter().all(|p| p["ap_id"] != later["ap_id"]));
+    assert!(
+        alice
+            .home()
+            .await
+            .unwrap()
+            .iter()
+            .all(|p| p["ap_id"] != later["ap_id"])
+    );
 
     // a profile edit reaches the followers' instances
     let (s, _) = bob
-        .send(reqwest::Method::PUT, "/api/v1/me/profile", json!({"display_name": "Bob Soudeur", "bio": "Apprenti"}))
+        .send(
+            reqwest::Method::PUT,
+            "/api/v1/me/profile",
+            json!({"display_name": "Bob Soudeur", "bio": "Apprenti"}),
+        )
         .await
         .unwrap();
     assert_eq!(s, 200);
     let bob_on_c = carol.lookup(&bob.handle).await.unwrap();
     eventually(15, "profile update delivered", || async {
-        let (_, v) = carol.get(&format!("/api/v1/accounts/{bob_on_c}")).await.ok()?;
+        let (_, v) = carol
+            .get(&format!("/api/v1/accounts/{bob_on_c}"))
+            .await
+            .ok()?;
         (v["account"]["display_name"] == "Bob Soudeur").then_some(())
     })
     .await;

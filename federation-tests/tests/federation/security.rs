@@ -2,8 +2,8 @@
 
 use crate::{both_backends, instance};
 use federation_tests::{Backend, eventually};
-use passerelle::{db::Db, config::DatabaseUrl};
 use passerelle::federation::signatures::{SigningKey, generate_keys, sign_post};
+use passerelle::{config::DatabaseUrl, db::Db};
 use serde_json::Value;
 
 /// Reads an instance's database directly: the private key of an actor and its last activity.
@@ -63,14 +63,25 @@ async fn forged_and_replayed(backend: Backend) {
         async move {
             let bytes = body.to_string().into_bytes();
             let headers = sign_post(&key, &inbox, &bytes).unwrap();
-            http.post(inbox).headers(headers).body(bytes).send().await.unwrap().status()
+            http.post(inbox)
+                .headers(headers)
+                .body(bytes)
+                .send()
+                .await
+                .unwrap()
+                .status()
         }
     };
 
     // replay of the delivered activity, validly signed again: accepted as a duplicate, no effect
     assert_eq!(send(key.clone(), create.clone()).await, 202);
     assert_eq!(alice.home().await.unwrap().len(), 1);
-    let metrics = reqwest::get(a.url("/metrics")).await.unwrap().text().await.unwrap();
+    let metrics = reqwest::get(a.url("/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(metrics.contains(r#"result="duplicate""#), "{metrics}");
 
     // a new activity in bob's name signed with another key: refused, nothing stored
@@ -78,7 +89,8 @@ async fn forged_and_replayed(backend: Backend) {
     forged["id"] = Value::String(format!("{}/activities/forged", b.base));
     forged["object"]["id"] = Value::String(format!("{}/posts/forged", b.base));
     forged["object"]["content"] = Value::String("<p>Faux message</p>".into());
-    let other = SigningKey::from_pem(&bob_actor, &generate_keys().unwrap().private_key_pem).unwrap();
+    let other =
+        SigningKey::from_pem(&bob_actor, &generate_keys().unwrap().private_key_pem).unwrap();
     assert_eq!(send(other, forged.clone()).await, 401);
     // the same with bob's real key is accepted: only the signature made the difference
     assert_eq!(alice.home().await.unwrap().len(), 1);
