@@ -138,7 +138,18 @@ impl Instance {
             .create(true)
             .append(true)
             .open(self.log_path())?;
-        let mut cmd = Command::new(&self.binary);
+        // FEDERATION_TESTS_WRAP runs the server under a profiler, e.g. "valgrind --tool=callgrind"
+        let wrap: Vec<String> = std::env::var("FEDERATION_TESTS_WRAP")
+            .map(|w| w.split_whitespace().map(str::to_string).collect())
+            .unwrap_or_default();
+        let mut cmd = match wrap.split_first() {
+            Some((program, args)) => {
+                let mut c = Command::new(program);
+                c.args(args).arg(&self.binary);
+                c
+            }
+            None => Command::new(&self.binary),
+        };
         cmd.env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env(

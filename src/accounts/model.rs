@@ -40,7 +40,7 @@ pub fn insert(
             accounts::table
                 .find(id)
                 .select(DbAccount::as_select())
-                .first(conn)
+                .get_result(conn)
         })
 }
 
@@ -56,7 +56,7 @@ pub fn by_username(
         .filter(actors::domain.eq(domain))
         .filter(actors::local.eq(true))
         .select(DbAccount::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -64,7 +64,7 @@ pub fn by_id(conn: &mut DbConn, id: i64) -> QueryResult<Option<DbAccount>> {
     accounts::table
         .find(id)
         .select(DbAccount::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -108,7 +108,7 @@ pub fn session(conn: &mut DbConn, token_hash: &str) -> QueryResult<Option<(DbAcc
         .filter(sessions::token_hash.eq(token_hash))
         .filter(sessions::expires_at.gt(now()))
         .select((DbAccount::as_select(), sessions::csrf_token))
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -150,7 +150,7 @@ pub fn api_token_account(conn: &mut DbConn, token_hash: &str) -> QueryResult<Opt
         .inner_join(accounts::table)
         .filter(api_tokens::token_hash.eq(token_hash))
         .select(DbAccount::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

@@ -229,10 +229,17 @@ pub fn upsert_remote(conn: &mut crate::db::DbConn, json: &ActorJson) -> AppResul
     }
 }
 
-/// [`upsert_remote`] in its own transaction.
+/// [`upsert_remote`] in its own transaction. If another transaction stored the same actor at
+/// the same moment (PostgreSQL), the second attempt finds it and updates it.
 pub async fn store_remote(state: &AppState, json: &ActorJson) -> AppResult<DbActor> {
-    let json = json.clone();
-    state.db.write(move |conn| upsert_remote(conn, &json)).await
+    let j = json.clone();
+    match state.db.write(move |conn| upsert_remote(conn, &j)).await {
+        Err(AppError::Conflict(_)) => {
+            let json = json.clone();
+            state.db.write(move |conn| upsert_remote(conn, &json)).await
+        }
+        other => other,
+    }
 }
 
 #[async_trait::async_trait]

@@ -66,16 +66,16 @@ pub fn by_id(conn: &mut DbConn, id: i64) -> QueryResult<Option<DbActor>> {
     actors::table
         .find(id)
         .select(DbActor::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
 pub fn by_ap_id(conn: &mut DbConn, ap_id: &str) -> QueryResult<Option<DbActor>> {
-    actors::table
+    crate::native!(conn, |c| actors::table
         .filter(actors::ap_id.eq(ap_id))
         .select(DbActor::as_select())
-        .first(conn)
-        .optional()
+        .get_result(c)
+        .optional())
 }
 
 pub fn by_handle(conn: &mut DbConn, username: &str, domain: &str) -> QueryResult<Option<DbActor>> {
@@ -84,7 +84,7 @@ pub fn by_handle(conn: &mut DbConn, username: &str, domain: &str) -> QueryResult
         .filter(actors::domain.eq(domain))
         .filter(actors::deleted_at.is_null())
         .select(DbActor::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -106,7 +106,7 @@ pub fn insert(
             actors::table
                 .find(id)
                 .select(DbActor::as_select())
-                .first(conn)
+                .get_result(conn)
         })
 }
 
@@ -119,7 +119,7 @@ pub fn update(conn: &mut DbConn, id: i64, record: &ActorRecord) -> QueryResult<D
             actors::table
                 .find(id)
                 .select(DbActor::as_select())
-                .first(conn)
+                .get_result(conn)
         })
 }
 
@@ -147,7 +147,7 @@ pub fn update_profile(
             actors::table
                 .find(id)
                 .select(DbActor::as_select())
-                .first(conn)
+                .get_result(conn)
         })
 }
 

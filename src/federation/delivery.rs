@@ -157,7 +157,7 @@ async fn claim(state: &AppState, limit: i64) -> AppResult<(Vec<Claimed>, Option<
                     deliveries::table.filter(deliveries::instance_id.eq(instances::id)),
                 ))
                 .select(diesel::dsl::min(instances::next_attempt_at))
-                .first(conn)?;
+                .get_result(conn)?;
             let due =
                 next.map(|n| (n - now).to_std().unwrap_or_default() + Duration::from_millis(5));
             Ok((claimed, due))
@@ -175,12 +175,15 @@ struct Pending {
     private_key_pem: Option<String>,
 }
 
+/// Deliveries read at once for one server.
+const BATCH: usize = 32;
+
 fn next_batch(conn: &mut DbConn, instance_id: i64) -> AppResult<Vec<Pending>> {
     let rows: Vec<(i64, String, String, i64, String, Option<String>)> = deliveries::table
         .inner_join(activities::table.inner_join(actors::table))
         .filter(deliveries::instance_id.eq(instance_id))
         .order(deliveries::id.asc())
-        .limit(32)
+        .limit(BATCH as i64)
         .select((
             deliveries::id,
             deliveries::inbox_url,
@@ -230,7 +233,13 @@ async fn serve_instance(state: AppState, instance_id: i64, host: String) {
             let _ = release(&state, instance_id).await;
             return;
         }
-        for pending in batch {
+        // after the last row of a short batch the queue is most likely empty: that row's
+        // bookkeeping also releases the server (and the worker is woken in case a new delivery
+        // arrived meanwhile), saving two round trips per server in a fan-out
+        let short = batch.len() < BATCH;
+        let count = batch.len();
+        for (i, pending) in batch.into_iter().enumerate() {
+            let release_after = short && i + 1 == count;
             if renewed.elapsed() > renew_every {
                 if !renew_lease(&state, instance_id).await {
                     return; // another node took over after our lease expired
@@ -243,7 +252,13 @@ async fn serve_instance(state: AppState, instance_id: i64, host: String) {
                     state.metrics.delivery_sent(&host);
                     let first = !delivered_any;
                     delivered_any = true;
-                    delete_delivery(&state, pending.id, first.then_some(instance_id)).await
+                    let r = delete_delivery(&state, pending.id, instance_id, first, release_after)
+                        .await;
+                    if release_after && r.is_ok() {
+                        wake(&state);
+                        return;
+                    }
+                    r
                 }
                 Outcome::Refused(reason) => {
                     tracing::info!("delivery to {} refused, dropped: {reason}", pending.inbox);
@@ -355,22 +370,43 @@ async fn renew_lease(state: &AppState, instance_id: i64) -> bool {
 }
 
 /// A delivered activity leaves the queue; the first success of a run also clears the server's
-/// failure state (so a later failure in the same run starts a fresh backoff).
+/// failure state (so a later failure in the same run starts a fresh backoff); `release` also
+/// gives the server back.
 async fn delete_delivery(
     state: &AppState,
     delivery_id: i64,
-    reachable: Option<i64>,
+    instance_id: i64,
+    first_success: bool,
+    release: bool,
 ) -> AppResult<()> {
+    let me = state.node_id.clone();
     state
         .db
         .write(move |conn| {
             diesel::delete(deliveries::table.find(delivery_id)).execute(conn)?;
-            if let Some(instance_id) = reachable {
+            if first_success {
                 mark_reachable(conn, instance_id)?;
+            }
+            if release {
+                release_lease(conn, instance_id, &me)?;
             }
             Ok(())
         })
         .await
+}
+
+fn release_lease(conn: &mut DbConn, instance_id: i64, me: &str) -> AppResult<()> {
+    diesel::update(
+        instances::table
+            .find(instance_id)
+            .filter(instances::lease_owner.eq(me)),
+    )
+    .set((
+        instances::lease_owner.eq(None::<String>),
+        instances::lease_until.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)?;
+    Ok(())
 }
 
 /// The queue is empty: another node (or a later wake-up) may take the server.
@@ -378,19 +414,7 @@ async fn release(state: &AppState, instance_id: i64) -> AppResult<()> {
     let me = state.node_id.clone();
     state
         .db
-        .write(move |conn| {
-            diesel::update(
-                instances::table
-                    .find(instance_id)
-                    .filter(instances::lease_owner.eq(&me)),
-            )
-            .set((
-                instances::lease_owner.eq(None::<String>),
-                instances::lease_until.eq(None::<NaiveDateTime>),
-            ))
-            .execute(conn)?;
-            Ok(())
-        })
+        .write(move |conn| release_lease(conn, instance_id, &me))
         .await
 }
 
@@ -456,7 +480,7 @@ async fn record_failure(
             let (failures, failing_since): (i32, Option<NaiveDateTime>) = instances::table
                 .find(instance_id)
                 .select((instances::failures, instances::failing_since))
-                .first(conn)?;
+                .get_result(conn)?;
             let failures = failures + 1;
             let since = failing_since.unwrap_or(now);
             let unreachable = (now - since).to_std().unwrap_or_default() >= fed.unreachable_after;

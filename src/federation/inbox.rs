@@ -149,27 +149,22 @@ pub async fn receive(
         ));
     }
     same_origin(&envelope.id, &actor_id).map_err(|e| refuse("origin", e))?;
-    if already_received(data, &envelope.id)
+    let known = what_we_know(data, &envelope.id, &actor_id)
         .await
-        .map_err(|e| refuse("internal", e))?
-    {
-        return Ok(Received::Duplicate);
-    }
+        .map_err(|e| refuse("internal", e))?;
 
     // An account deleted on its server can no longer be fetched; if we never knew it there is
     // nothing to undo, so its Delete is acknowledged without verification.
     let self_delete = envelope.kind == "Delete"
         && envelope.object.as_ref().and_then(object_id).as_ref() == Some(&actor_id);
-    if self_delete
-        && known_actor(data, &actor_id)
-            .await
-            .map_err(|e| refuse("internal", e))?
-            .is_none()
-    {
+    if self_delete && known.actor.is_none() {
         return Ok(Received::Duplicate);
     }
 
-    let actor = verified_actor(data, &signature, &actor_id).await?;
+    let actor = verified_actor(data, &signature, &actor_id, known.actor).await?;
+    if known.already_received {
+        return Ok(Received::Duplicate);
+    }
     let activity = InboxActivity::parse(&envelope.kind, json).map_err(|reason| {
         let label = if super::activities::ACCEPTED_TYPES.contains(&envelope.kind.as_str()) {
             "malformed"
@@ -178,13 +173,14 @@ pub async fn receive(
         };
         refuse(label, AppError::BadRequest(reason))
     })?;
-    let domain = actor.domain.clone();
     match activity.receive(data, actor).await {
         Ok(()) => {}
-        // a unique constraint hit: the same activity or object arrived concurrently (another
-        // node, or a retry racing the first delivery); it is already here
-        Err(AppError::Conflict(_)) => return Ok(Received::Duplicate),
         Err(e) => {
+            // a clash with a concurrent transaction is temporary: 503 makes the sender retry
+            let e = match e {
+                AppError::Conflict(m) => AppError::Unavailable(m),
+                e => e,
+            };
             let reason = match &e {
                 AppError::Federation(_) => "fetch_failed",
                 AppError::Internal(_) | AppError::Unavailable(_) => "internal",
@@ -194,7 +190,9 @@ pub async fn receive(
             return Err(refuse(reason, e));
         }
     }
-    resume_instance(data, domain).await;
+    if let Some(instance_id) = known.failing_instance {
+        resume_instance(data, instance_id).await;
+    }
     Ok(Received::Accepted)
 }
 
@@ -221,15 +219,52 @@ pub async fn verified_actor_for_fetch(
     signature: &PendingSignature,
     actor_id: &Url,
 ) -> AppResult<DbActor> {
-    verified_actor(data, signature, actor_id)
+    let id = actor_id.to_string();
+    let cached = data
+        .db
+        .read(move |c| Ok(crate::actors::model::by_ap_id(c, &id)?))
+        .await?
+        .filter(|a| a.deleted_at.is_none());
+    verified_actor(data, signature, actor_id, cached)
         .await
         .map_err(|r| r.error)
 }
 
-async fn known_actor(data: &Data<AppState>, id: &Url) -> AppResult<Option<DbActor>> {
-    let id = id.to_string();
+/// What the database already says about an incoming activity, read in one go.
+struct Known {
+    already_received: bool,
+    actor: Option<DbActor>,
+    /// The sender's server, if deliveries to it are failing.
+    failing_instance: Option<i64>,
+}
+
+async fn what_we_know(data: &Data<AppState>, activity: &Url, actor: &Url) -> AppResult<Known> {
+    let (activity, actor_id) = (activity.to_string(), actor.to_string());
+    let host = super::host_of(actor).unwrap_or_default();
     data.db
-        .read(move |c| Ok(crate::actors::model::by_ap_id(c, &id)?))
+        .read(move |conn| {
+            let already_received = crate::native!(conn, |c| diesel::select(diesel::dsl::exists(
+                received_activities::table.filter(received_activities::ap_id.eq(&activity)),
+            ))
+            .get_result(c))?;
+            let actor =
+                crate::actors::model::by_ap_id(conn, &actor_id)?.filter(|a| a.deleted_at.is_none());
+            let failing_instance = crate::native!(conn, |c| instances::table
+                .filter(instances::host.eq(&host))
+                .filter(
+                    instances::failures
+                        .gt(0)
+                        .or(instances::unreachable.eq(true))
+                )
+                .select(instances::id)
+                .get_result::<i64>(c)
+                .optional())?;
+            Ok(Known {
+                already_received,
+                actor,
+                failing_instance,
+            })
+        })
         .await
 }
 
@@ -239,11 +274,8 @@ async fn verified_actor(
     data: &Data<AppState>,
     signature: &PendingSignature,
     actor_id: &Url,
+    cached: Option<DbActor>,
 ) -> Result<DbActor, Refusal> {
-    let cached = known_actor(data, actor_id)
-        .await
-        .map_err(|e| refuse("internal", e))?
-        .filter(|a| a.deleted_at.is_none());
     let fetch_error = |e: AppError| {
         refuse(
             "key_unavailable",
@@ -272,70 +304,63 @@ async fn verified_actor(
     }
 }
 
-async fn already_received(data: &Data<AppState>, id: &Url) -> AppResult<bool> {
-    let id = id.to_string();
-    data.db
-        .read(move |conn| {
-            Ok(diesel::select(diesel::dsl::exists(
-                received_activities::table.filter(received_activities::ap_id.eq(id)),
-            ))
-            .get_result(conn)?)
-        })
-        .await
-}
-
 /// Runs `apply` in one transaction with the record of `activity_id`; if that id was already
-/// recorded (a redelivery racing the first one), nothing is applied.
+/// recorded (a redelivery racing the first one, possibly on another node), nothing is applied.
+/// Any other conflict with a concurrent transaction answers 503, so that the sender retries.
 pub async fn commit<F>(data: &Data<AppState>, activity_id: &Url, apply: F) -> AppResult<()>
 where
     F: FnOnce(&mut DbConn) -> AppResult<()> + Send + 'static,
 {
     let id = activity_id.to_string();
-    data.db
+    let recorded = |conn: &mut DbConn, id: &str| -> AppResult<bool> {
+        Ok(crate::native!(conn, |c| diesel::select(
+            diesel::dsl::exists(
+                received_activities::table.filter(received_activities::ap_id.eq(id)),
+            )
+        )
+        .get_result(c))?)
+    };
+    let id2 = id.clone();
+    let result = data
+        .db
         .write(move |conn| {
-            let seen: bool = diesel::select(diesel::dsl::exists(
-                received_activities::table.filter(received_activities::ap_id.eq(&id)),
-            ))
-            .get_result(conn)?;
-            if seen {
+            if recorded(conn, &id2)? {
                 return Ok(());
             }
-            diesel::insert_into(received_activities::table)
+            crate::native!(conn, |c| diesel::insert_into(received_activities::table)
                 .values((
-                    received_activities::ap_id.eq(&id),
+                    received_activities::ap_id.eq(&id2),
                     received_activities::received_at.eq(now()),
                 ))
-                .execute(conn)?;
+                .execute(c))?;
             apply(conn)
         })
-        .await?;
-    delivery::wake(data);
-    Ok(())
+        .await;
+    match result {
+        Ok(()) => {
+            delivery::wake(data);
+            Ok(())
+        }
+        Err(AppError::Conflict(_)) => {
+            if data.db.read(move |c| recorded(c, &id)).await? {
+                Ok(())
+            } else {
+                Err(AppError::Unavailable(
+                    "a concurrent change conflicted with this activity; please retry".into(),
+                ))
+            }
+        }
+        Err(e) => Err(e),
+    }
 }
 
-/// A server that sends us activities is up: resume deliveries to it at once if it was failing.
-async fn resume_instance(data: &Data<AppState>, domain: String) {
-    let failing = data
+/// A server that sends us activities is up: resume deliveries to it at once.
+async fn resume_instance(data: &Data<AppState>, instance_id: i64) {
+    if data
         .db
-        .read(move |conn| {
-            Ok(instances::table
-                .filter(instances::host.eq(&domain))
-                .filter(
-                    instances::failures
-                        .gt(0)
-                        .or(instances::unreachable.eq(true)),
-                )
-                .select(instances::id)
-                .first::<i64>(conn)
-                .optional()?)
-        })
-        .await;
-    if let Ok(Some(id)) = failing
-        && data
-            .db
-            .write(move |conn| delivery::mark_reachable(conn, id))
-            .await
-            .is_ok()
+        .write(move |conn| delivery::mark_reachable(conn, instance_id))
+        .await
+        .is_ok()
     {
         delivery::wake(data);
     }

@@ -74,25 +74,40 @@ pub fn enqueue(
     Ok(activity_id)
 }
 
-/// The `instances` row of a host, created on first contact.
+/// The `instances` row of a host, created on first contact. Safe when several transactions
+/// meet a new host at once (PostgreSQL): the insert skips an existing row instead of failing.
 pub fn instance_id(conn: &mut DbConn, host: &str) -> AppResult<i64> {
-    if let Some(id) = instances::table
-        .filter(instances::host.eq(host))
-        .select(instances::id)
-        .first(conn)
-        .optional()?
-    {
+    let find = |conn: &mut DbConn| {
+        instances::table
+            .filter(instances::host.eq(host))
+            .select(instances::id)
+            .get_result::<i64>(conn)
+            .optional()
+    };
+    if let Some(id) = find(conn)? {
         return Ok(id);
     }
     let now = now();
-    Ok(diesel::insert_into(instances::table)
-        .values((
-            instances::host.eq(host),
-            instances::created_at.eq(now),
-            instances::next_attempt_at.eq(now),
-        ))
-        .returning(instances::id)
-        .get_result(conn)?)
+    let row = (
+        instances::host.eq(host),
+        instances::created_at.eq(now),
+        instances::next_attempt_at.eq(now),
+    );
+    // ON CONFLICT is backend-specific in diesel, hence the same statement in both arms
+    match conn {
+        DbConn::Pg(c) => diesel::insert_into(instances::table)
+            .values(row)
+            .on_conflict(instances::host)
+            .do_nothing()
+            .execute(c)?,
+        DbConn::Sqlite(c) => diesel::insert_into(instances::table)
+            .values(row)
+            .on_conflict(instances::host)
+            .do_nothing()
+            .execute(c)?,
+    };
+    find(conn)?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("instance row for {host} vanished")))
 }
 
 fn is_public(json: &serde_json::Value) -> bool {

@@ -30,7 +30,7 @@ pub fn find(conn: &mut DbConn, follower: i64, followed: i64) -> QueryResult<Opti
         .filter(follows::follower_id.eq(follower))
         .filter(follows::followed_id.eq(followed))
         .select(DbFollow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -38,7 +38,7 @@ pub fn by_ap_id(conn: &mut DbConn, ap_id: &str) -> QueryResult<Option<DbFollow>>
     follows::table
         .filter(follows::ap_id.eq(ap_id))
         .select(DbFollow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -65,7 +65,7 @@ pub fn insert(
             follows::table
                 .find(id)
                 .select(DbFollow::as_select())
-                .first(conn)
+                .get_result(conn)
         })
 }
 
@@ -164,14 +164,14 @@ pub fn follower_inboxes(conn: &mut DbConn, actor_id: i64) -> QueryResult<Vec<Str
 
 /// Whether any local actor follows `actor_id` (accepted): is their content wanted here?
 pub fn has_local_follower(conn: &mut DbConn, actor_id: i64) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
+    crate::native!(conn, |c| diesel::select(diesel::dsl::exists(
         follows::table
             .inner_join(actors::table.on(actors::id.eq(follows::follower_id)))
             .filter(follows::followed_id.eq(actor_id))
             .filter(follows::state.eq(ACCEPTED))
             .filter(actors::local.eq(true)),
     ))
-    .get_result(conn)
+    .get_result(c))
 }
 
 /// Records the id of the latest Follow activity for a follow (a re-sent Follow has a new id).

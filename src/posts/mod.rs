@@ -129,7 +129,7 @@ pub async fn create(state: &AppState, author: DbActor, input: PostInput) -> AppR
         .write(move |conn| {
             let now = now();
             let ap_id = new_id(&s.base_url, "posts");
-            let post = model::insert(
+            let id = model::insert(
                 conn,
                 &NewPost {
                     ap_id: ap_id.to_string(),
@@ -146,6 +146,7 @@ pub async fn create(state: &AppState, author: DbActor, input: PostInput) -> AppR
                     created_at: now,
                 },
             )?;
+            let post = model::fetch(conn, id)?;
             let note = post.to_json(&author)?;
             // the Create's id derives from the post's, as in the outbox collection
             let create = Create::new(federation::create_id(&post.ap_id), &author, note);
@@ -167,7 +168,7 @@ fn own_post(conn: &mut DbConn, author: &DbActor, post_id: i64) -> AppResult<DbPo
         .filter(posts::author_id.eq(author.id))
         .filter(posts::deleted_at.is_null())
         .select(DbPost::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .ok_or_else(|| AppError::not_found("post"))
 }
@@ -355,7 +356,10 @@ pub async fn store_remote(state: &AppState, author: &DbActor, note: NoteJson) ->
         .db
         .write(move |conn| match model::by_ap_id(conn, &row.ap_id)? {
             Some(existing) => Ok(existing),
-            None => Ok(model::insert(conn, &row)?),
+            None => {
+                let id = model::insert(conn, &row)?;
+                Ok(model::fetch(conn, id)?)
+            }
         })
         .await
 }

@@ -52,31 +52,31 @@ pub fn by_id(conn: &mut DbConn, id: i64) -> QueryResult<Option<DbPost>> {
     posts::table
         .find(id)
         .select(DbPost::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
-fn fetch(conn: &mut DbConn, id: i64) -> QueryResult<DbPost> {
+pub fn fetch(conn: &mut DbConn, id: i64) -> QueryResult<DbPost> {
     posts::table
         .find(id)
         .select(DbPost::as_select())
-        .first(conn)
+        .get_result(conn)
 }
 
 pub fn by_ap_id(conn: &mut DbConn, ap_id: &str) -> QueryResult<Option<DbPost>> {
-    posts::table
+    crate::native!(conn, |c| posts::table
         .filter(posts::ap_id.eq(ap_id))
         .select(DbPost::as_select())
-        .first(conn)
-        .optional()
+        .get_result(c)
+        .optional())
 }
 
-pub fn insert(conn: &mut DbConn, post: &NewPost) -> QueryResult<DbPost> {
-    diesel::insert_into(posts::table)
+/// Inserts a post and returns its id.
+pub fn insert(conn: &mut DbConn, post: &NewPost) -> QueryResult<i64> {
+    crate::native!(conn, |c| diesel::insert_into(posts::table)
         .values(post)
         .returning(posts::id)
-        .get_result::<i64>(conn)
-        .and_then(|id| fetch(conn, id))
+        .get_result::<i64>(c))
 }
 
 pub fn update_content(

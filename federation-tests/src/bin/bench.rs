@@ -75,6 +75,33 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// CPU seconds (user + system) a process has used so far (from /proc).
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // fields after the command name, which is in parentheses and may contain spaces
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// CPU seconds in the kernel only.
+fn system_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    rest.split_whitespace()
+        .nth(12)
+        .and_then(|v| v.parse::<f64>().ok())
+        .unwrap_or(0.0)
+        / 100.0
+}
+
 /// Resident memory of a process, current and peak, in MiB (from /proc).
 fn memory_mib(pid: u32) -> (f64, f64) {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
@@ -309,8 +336,8 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 }
 
 async fn inbox_run(server: &Instance, pid: u32, args: &Args) -> anyhow::Result<()> {
-    let member = server.member("inbox").await?;
-    let local_actor = server.url("/users/inbox");
+    server.member("reader").await?;
+    let local_actor = server.url("/users/reader");
     let (public, private) = keys(args.inbox_keys)?;
     let (_g, ports) = generator(1, public).await?;
     let host = format!("localhost:{}", ports[0]);
@@ -344,12 +371,17 @@ async fn inbox_run(server: &Instance, pid: u32, args: &Args) -> anyhow::Result<(
         bail!("{failed} warm-up activities refused");
     }
     let requests: Vec<Prepared> = (0..args.inbox_requests).map(|i| create(i, "run")).collect();
+    let (server_cpu, own_cpu) = (cpu_seconds(pid), cpu_seconds(std::process::id()));
+    let server_sys = system_seconds(pid);
     let start = Instant::now();
     let (mut lat, failed) = blast(&client, &inbox, requests, args.concurrency).await;
     let elapsed = start.elapsed();
+    let server_cpu = cpu_seconds(pid) - server_cpu;
+    let server_sys = system_seconds(pid) - server_sys;
+    let own_cpu = cpu_seconds(std::process::id()) - own_cpu;
     lat.sort();
     let (_, peak) = memory_mib(pid);
-    let stored = member.home().await?.len();
+    let stored = count_remote_posts(&server.database_url)?;
     println!(
         "- inbox: {} signed Create(Note) from {} actors ({} keys), {} in flight: {:.0} accepted/s, p50 {:.1} ms, p99 {:.1} ms, {} refused; peak resident memory {:.1} MiB{}",
         lat.len(),
@@ -361,13 +393,38 @@ async fn inbox_run(server: &Instance, pid: u32, args: &Args) -> anyhow::Result<(
         percentile(&lat, 0.99),
         failed,
         peak,
-        if stored == 0 {
-            " (check: nothing stored!)"
+        if stored < (args.inbox_requests + args.inbox_actors) as i64 {
+            " (check: not all stored!)"
         } else {
             ""
         },
     );
+    println!(
+        "  CPU during the run: server {:.1} s ({:.0} µs per activity, {:.0} % of it in the kernel), load generator {:.1} s, wall {:.1} s",
+        server_cpu,
+        server_cpu * 1e6 / lat.len().max(1) as f64,
+        100.0 * server_sys / server_cpu.max(0.001),
+        own_cpu,
+        elapsed.as_secs_f64()
+    );
     Ok(())
+}
+
+/// Posts received from other servers, counted in the instance's database.
+fn count_remote_posts(database_url: &str) -> anyhow::Result<i64> {
+    use diesel::prelude::*;
+    use passerelle::{config::DatabaseUrl, db::schema::posts};
+    let url = match database_url.strip_prefix("sqlite://") {
+        Some(p) => DatabaseUrl::Sqlite(p.into()),
+        None => DatabaseUrl::Postgres(database_url.into()),
+    };
+    let db = passerelle::db::Db::connect(&url, 1)?;
+    Ok(db.read_blocking(|c| {
+        Ok(posts::table
+            .filter(posts::local.eq(false))
+            .count()
+            .get_result(c)?)
+    })?)
 }
 
 /// `instances` generator instances with `per_instance` followers each follow a new member;
