@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use std::{net::SocketAddr, path::Path, time::Duration};
 
 /// Every setting of an instance, validated by [`Config::load`] before the server starts.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub server: ServerConfig,
@@ -103,18 +103,6 @@ pub struct WebConfig {
     /// How long a web session lasts after signing in.
     #[serde(with = "humantime_serde")]
     pub session_lifetime: Duration,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            server: ServerConfig::default(),
-            instance: InstanceConfig::default(),
-            database: DatabaseConfig::default(),
-            federation: FederationConfig::default(),
-            web: WebConfig::default(),
-        }
-    }
 }
 
 impl Default for ServerConfig {

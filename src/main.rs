@@ -214,7 +214,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let state = passerelle::build_state(config, port).await?;
             let queues = state
                 .db
-                .read(|c| passerelle::federation::delivery::queue_state(c))
+                .read(passerelle::federation::delivery::queue_state)
                 .await
                 .map_err(explain)?;
             if args.json {

@@ -120,10 +120,7 @@ pub async fn metrics(data: Data<AppState>) -> Response {
     if encode(&mut out, &data.metrics.registry).is_err() {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }
-    let queues = data
-        .db
-        .read(|c| crate::federation::delivery::queue_state(c))
-        .await;
+    let queues = data.db.read(crate::federation::delivery::queue_state).await;
     if let Ok(queues) = queues {
         let mut registry = Registry::with_prefix("passerelle");
         let pending = Family::<Labels, Gauge>::default();

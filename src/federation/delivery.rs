@@ -556,18 +556,21 @@ pub struct InstanceQueue {
     pub next_attempt_at: NaiveDateTime,
 }
 
+/// host, last error, last error time, last success, failures, unreachable, next attempt, id
+type InstanceRow = (
+    String,
+    Option<String>,
+    Option<NaiveDateTime>,
+    Option<NaiveDateTime>,
+    i32,
+    bool,
+    NaiveDateTime,
+    i64,
+);
+
 /// Every known server with its queue, busiest first.
 pub fn queue_state(conn: &mut DbConn) -> AppResult<Vec<InstanceQueue>> {
-    let rows: Vec<(
-        String,
-        Option<String>,
-        Option<NaiveDateTime>,
-        Option<NaiveDateTime>,
-        i32,
-        bool,
-        NaiveDateTime,
-        i64,
-    )> = instances::table
+    let rows: Vec<InstanceRow> = instances::table
         .select((
             instances::host,
             instances::last_error,

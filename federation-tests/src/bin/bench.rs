@@ -474,9 +474,12 @@ async fn fanout_run(
         .await?;
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
-        let seen = g.seen.lock().unwrap();
-        if seen.creates.len() == instances {
-            let last = seen.creates.values().max().copied().unwrap_or(start);
+        let done = {
+            let seen = g.seen.lock().unwrap();
+            (seen.creates.len() == instances)
+                .then(|| seen.creates.values().max().copied().unwrap_or(start))
+        };
+        if let Some(last) = done {
             println!(
                 "- fan-out: {total} followers on {instances} instances ({} deliveries{}): last instance had the post after {:.0} ms (setup: {total} follows accepted in {:.1} s)",
                 instances,
@@ -490,7 +493,6 @@ async fn fanout_run(
             );
             return Ok(());
         }
-        drop(seen);
         if Instant::now() > deadline {
             bail!("the post did not reach every instance");
         }

@@ -59,7 +59,7 @@ impl Follow {
 #[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
 pub enum FollowRef {
-    Embedded(Follow),
+    Embedded(Box<Follow>),
     Id(Url),
 }
 
@@ -71,7 +71,7 @@ impl<'de> Deserialize<'de> for FollowRef {
                 .map(FollowRef::Id)
                 .map_err(serde::de::Error::custom),
             Value::Object(_) => serde_json::from_value(v)
-                .map(FollowRef::Embedded)
+                .map(|f| FollowRef::Embedded(Box::new(f)))
                 .map_err(serde::de::Error::custom),
             _ => Err(serde::de::Error::custom(
                 "object must be a Follow or its id",
@@ -133,7 +133,7 @@ impl Accept {
             kind: AcceptType::Accept,
             id,
             actor: IdRef(followed.ap_id.0.clone()),
-            object: FollowRef::Embedded(follow.embedded()),
+            object: FollowRef::Embedded(Box::new(follow.embedded())),
         }
     }
 }
@@ -145,7 +145,7 @@ impl Reject {
             kind: RejectType::Reject,
             id,
             actor: IdRef(followed.ap_id.0.clone()),
-            object: FollowRef::Embedded(follow.embedded()),
+            object: FollowRef::Embedded(Box::new(follow.embedded())),
         }
     }
 }
@@ -157,7 +157,7 @@ impl Undo {
             kind: UndoType::Undo,
             id,
             actor: IdRef(follower.ap_id.0.clone()),
-            object: FollowRef::Embedded(follow.embedded()),
+            object: FollowRef::Embedded(Box::new(follow.embedded())),
         }
     }
 }
