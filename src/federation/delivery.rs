@@ -49,6 +49,9 @@ pub async fn run(state: AppState) {
     let mut ids_by_task: HashMap<tokio::task::Id, i64> = HashMap::new();
     let mut last_cleanup = std::time::Instant::now() - Duration::from_secs(3600);
     let concurrency = state.config.federation.delivery_concurrency;
+    // each claim is a transaction: slots freed one by one are refilled together
+    let refill = (concurrency / 8).max(1);
+    let mut woken = true;
     loop {
         if last_cleanup.elapsed() > Duration::from_secs(60) {
             last_cleanup = std::time::Instant::now();
@@ -58,7 +61,7 @@ pub async fn run(state: AppState) {
         }
         let free = concurrency.saturating_sub(running.len());
         let mut next_due = state.config.federation.delivery_poll_interval;
-        if free > 0 {
+        if free > 0 && (woken || free >= refill || running.is_empty()) {
             match claim(&state, free as i64).await {
                 Ok((claimed, due)) => {
                     if let Some(due) = due {
@@ -77,9 +80,10 @@ pub async fn run(state: AppState) {
                 Err(e) => tracing::warn!("cannot claim deliveries: {e}"),
             }
         }
+        woken = false;
         tokio::select! {
-            _ = state.delivery_wakeup.notified() => {}
-            _ = tokio::time::sleep(next_due) => {}
+            _ = state.delivery_wakeup.notified() => woken = true,
+            _ = tokio::time::sleep(next_due) => woken = true,
             Some(done) = running.join_next_with_id() => {
                 let id = match done { Ok((id, ())) => id, Err(e) => e.id() };
                 if let Some(instance) = ids_by_task.remove(&id) { owned.remove(&instance); }
@@ -151,15 +155,19 @@ async fn claim(state: &AppState, limit: i64) -> AppResult<(Vec<Claimed>, Option<
                 .bind::<sql_types::Timestamp, _>(now)
                 .bind::<sql_types::BigInt, _>(limit)
                 .load(conn)?;
-            let next: Option<NaiveDateTime> = instances::table
-                .filter(instances::next_attempt_at.gt(now))
-                .filter(diesel::dsl::exists(
-                    deliveries::table.filter(deliveries::instance_id.eq(instances::id)),
-                ))
-                .select(diesel::dsl::min(instances::next_attempt_at))
-                .get_result(conn)?;
-            let due =
-                next.map(|n| (n - now).to_std().unwrap_or_default() + Duration::from_millis(5));
+            // all due servers are taken: when is the next one in backoff due?
+            let due = if (claimed.len() as i64) < limit {
+                let next: Option<NaiveDateTime> = instances::table
+                    .filter(instances::next_attempt_at.gt(now))
+                    .filter(diesel::dsl::exists(
+                        deliveries::table.filter(deliveries::instance_id.eq(instances::id)),
+                    ))
+                    .select(diesel::dsl::min(instances::next_attempt_at))
+                    .get_result(conn)?;
+                next.map(|n| (n - now).to_std().unwrap_or_default() + Duration::from_millis(5))
+            } else {
+                None
+            };
             Ok((claimed, due))
         })
         .await
@@ -384,11 +392,29 @@ async fn delete_delivery(
         .db
         .write(move |conn| {
             diesel::delete(deliveries::table.find(delivery_id)).execute(conn)?;
-            if first_success {
-                mark_reachable(conn, instance_id)?;
-            }
-            if release {
-                release_lease(conn, instance_id, &me)?;
+            match (first_success, release) {
+                // the common case of a fan-out, in one statement
+                (true, true) => {
+                    let now = now();
+                    diesel::update(
+                        instances::table
+                            .find(instance_id)
+                            .filter(instances::lease_owner.eq(&me)),
+                    )
+                    .set((
+                        instances::failures.eq(0),
+                        instances::failing_since.eq(None::<NaiveDateTime>),
+                        instances::unreachable.eq(false),
+                        instances::next_attempt_at.eq(now),
+                        instances::last_success_at.eq(now),
+                        instances::lease_owner.eq(None::<String>),
+                        instances::lease_until.eq(None::<NaiveDateTime>),
+                    ))
+                    .execute(conn)?;
+                }
+                (true, false) => mark_reachable(conn, instance_id)?,
+                (false, true) => release_lease(conn, instance_id, &me)?,
+                (false, false) => {}
             }
             Ok(())
         })

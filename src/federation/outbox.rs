@@ -13,7 +13,7 @@ use crate::{
 };
 use diesel::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use url::Url;
 
 /// A fresh id for a local activity or object: `https://domain/<kind>/<uuid>`.
@@ -52,62 +52,83 @@ pub fn enqueue(
         .returning(activities::id)
         .get_result(conn)?;
 
-    let targets: BTreeSet<String> = inboxes.into_iter().collect();
-    for inbox in targets {
-        let Ok(url) = Url::parse(&inbox) else {
-            continue;
-        };
-        let Some(host) = host_of(&url) else { continue };
-        if host == local_domain {
-            continue;
-        }
-        let instance_id = instance_id(conn, &host)?;
-        diesel::insert_into(deliveries::table)
-            .values((
+    // (host, inbox) of every remote target, once each
+    let targets: BTreeSet<(String, String)> = inboxes
+        .into_iter()
+        .filter_map(|inbox| {
+            let host = host_of(&Url::parse(&inbox).ok()?)?;
+            (host != local_domain).then_some((host, inbox))
+        })
+        .collect();
+    let hosts: Vec<String> = targets.iter().map(|(h, _)| h.clone()).collect();
+    let ids = instance_ids(conn, &hosts)?;
+    let rows: Vec<_> = targets
+        .iter()
+        .filter_map(|(host, inbox)| {
+            Some((
                 deliveries::activity_id.eq(activity_id),
-                deliveries::instance_id.eq(instance_id),
-                deliveries::inbox_url.eq(&inbox),
+                deliveries::instance_id.eq(*ids.get(host)?),
+                deliveries::inbox_url.eq(inbox.as_str()),
                 deliveries::created_at.eq(now),
             ))
-            .execute(conn)?;
+        })
+        .collect();
+    // one statement per chunk: a post to a thousand servers is a few round trips, not thousands
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        crate::native!(conn, |c| diesel::insert_into(deliveries::table)
+            .values(chunk)
+            .execute(c))?;
     }
     Ok(activity_id)
 }
 
-/// The `instances` row of a host, created on first contact. Safe when several transactions
-/// meet a new host at once (PostgreSQL): the insert skips an existing row instead of failing.
-pub fn instance_id(conn: &mut DbConn, host: &str) -> AppResult<i64> {
-    let find = |conn: &mut DbConn| {
-        instances::table
-            .filter(instances::host.eq(host))
-            .select(instances::id)
-            .get_result::<i64>(conn)
-            .optional()
+/// Rows per multi-row insert (4 parameters each, far below SQLite's limit of 32,766).
+const INSERT_CHUNK: usize = 500;
+
+/// The `instances` ids of many hosts, creating the missing rows (safe when several transactions
+/// meet the same new host at once: the insert skips existing rows instead of failing).
+pub fn instance_ids(conn: &mut DbConn, hosts: &[String]) -> AppResult<HashMap<String, i64>> {
+    let mut ids = HashMap::new();
+    let lookup = |conn: &mut DbConn, hosts: &[String], ids: &mut HashMap<String, i64>| {
+        for chunk in hosts.chunks(INSERT_CHUNK) {
+            let found: Vec<(i64, String)> = crate::native!(conn, |c| instances::table
+                .filter(instances::host.eq_any(chunk))
+                .select((instances::id, instances::host))
+                .load(c))?;
+            ids.extend(found.into_iter().map(|(id, host)| (host, id)));
+        }
+        Ok::<_, AppError>(())
     };
-    if let Some(id) = find(conn)? {
-        return Ok(id);
+    lookup(conn, hosts, &mut ids)?;
+    let missing: Vec<String> = hosts
+        .iter()
+        .filter(|h| !ids.contains_key(*h))
+        .cloned()
+        .collect();
+    if missing.is_empty() {
+        return Ok(ids);
     }
     let now = now();
-    let row = (
-        instances::host.eq(host),
-        instances::created_at.eq(now),
-        instances::next_attempt_at.eq(now),
-    );
-    // ON CONFLICT is backend-specific in diesel, hence the same statement in both arms
-    match conn {
-        DbConn::Pg(c) => diesel::insert_into(instances::table)
-            .values(row)
+    for chunk in missing.chunks(INSERT_CHUNK) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|h| {
+                (
+                    instances::host.eq(h.as_str()),
+                    instances::created_at.eq(now),
+                    instances::next_attempt_at.eq(now),
+                )
+            })
+            .collect();
+        // ON CONFLICT is backend-specific in diesel, hence the native connection
+        crate::native!(conn, |c| diesel::insert_into(instances::table)
+            .values(&rows)
             .on_conflict(instances::host)
             .do_nothing()
-            .execute(c)?,
-        DbConn::Sqlite(c) => diesel::insert_into(instances::table)
-            .values(row)
-            .on_conflict(instances::host)
-            .do_nothing()
-            .execute(c)?,
-    };
-    find(conn)?
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("instance row for {host} vanished")))
+            .execute(c))?;
+    }
+    lookup(conn, &missing, &mut ids)?;
+    Ok(ids)
 }
 
 fn is_public(json: &serde_json::Value) -> bool {

@@ -45,6 +45,9 @@ struct Args {
     /// Requests in flight at once.
     #[arg(long, default_value_t = 64)]
     concurrency: usize,
+    /// Database connections of the server (its `database.pool_size`).
+    #[arg(long, default_value_t = 8)]
+    pool_size: u32,
     /// Skip the fan-out runs.
     #[arg(long)]
     skip_fanout: bool,
@@ -129,7 +132,10 @@ async fn run(node: &PathBuf, backend: Backend, args: &Args) -> anyhow::Result<()
             "PASSERELLE_FEDERATION__REQUEST_TIMEOUT".into(),
             "10s".into(),
         ),
-        ("PASSERELLE_DATABASE__POOL_SIZE".into(), "8".into()),
+        (
+            "PASSERELLE_DATABASE__POOL_SIZE".into(),
+            args.pool_size.to_string(),
+        ),
         ("RUST_LOG".into(), "warn".into()),
     ];
     let server = Instance::start_with(node, backend, "bench", env).await?;
@@ -472,16 +478,34 @@ async fn fanout_run(
     member
         .write("Nouvelle offre : soudeur·se à Lyon", "public")
         .await?;
+    let written = start.elapsed();
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         let done = {
             let seen = g.seen.lock().unwrap();
-            (seen.creates.len() == instances)
-                .then(|| seen.creates.values().max().copied().unwrap_or(start))
+            (seen.creates.len() == instances).then(|| {
+                let mut t: Vec<f64> = seen
+                    .creates
+                    .values()
+                    .map(|i| (*i - start).as_secs_f64() * 1000.0)
+                    .collect();
+                t.sort_by(f64::total_cmp);
+                if std::env::var("BENCH_ARRIVALS").is_ok() {
+                    let at = |p: f64| t[((t.len() - 1) as f64 * p) as usize];
+                    eprintln!(
+                        "  arrivals (ms): first {:.0}, p10 {:.0}, p50 {:.0}, p90 {:.0}",
+                        at(0.0),
+                        at(0.1),
+                        at(0.5),
+                        at(0.9)
+                    );
+                }
+                seen.creates.values().max().copied().unwrap_or(start)
+            })
         };
         if let Some(last) = done {
             println!(
-                "- fan-out: {total} followers on {instances} instances ({} deliveries{}): last instance had the post after {:.0} ms (setup: {total} follows accepted in {:.1} s)",
+                "- fan-out: {total} followers on {instances} instances ({} deliveries{}): last instance had the post after {:.0} ms, the API answered after {:.0} ms (setup: {total} follows accepted in {:.1} s)",
                 instances,
                 if per_instance > 1 {
                     ", shared inboxes"
@@ -489,6 +513,7 @@ async fn fanout_run(
                     ""
                 },
                 (last - start).as_secs_f64() * 1000.0,
+                written.as_secs_f64() * 1000.0,
                 setup.as_secs_f64(),
             );
             return Ok(());
