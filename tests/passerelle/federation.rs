@@ -304,3 +304,68 @@ async fn inbox_checks(backend: Backend) {
     assert_eq!(r.status(), 413);
 }
 both_backends!(inbox_checks);
+
+/// Signed GETs are verified: with authorized fetch on, an unsigned or badly signed request is
+/// refused, a validly signed one served; a followers-only post is served only to a follower.
+async fn signed_fetches(backend: Backend) {
+    let Some(app) = crate::spawn_app_with(backend, |env| {
+        env.push((
+            "PASSERELLE_FEDERATION__AUTHORIZED_FETCH".into(),
+            "true".into(),
+        ))
+    })
+    .await
+    else {
+        return;
+    };
+    let token = app.member("dana").await;
+    let remote = fake_remote().await;
+    let write = |visibility: &'static str| {
+        let (http, url, token) = (app.http.clone(), app.url("/api/v1/posts"), token.clone());
+        async move {
+            let v: Value = http
+                .post(url)
+                .bearer_auth(token)
+                .json(&json!({"text": "Bonjour", "visibility": visibility}))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            url::Url::parse(v["ap_id"].as_str().unwrap()).unwrap()
+        }
+    };
+    let public = write("public").await;
+    let private = write("followers").await;
+    let get = |url: url::Url, key: Option<SigningKey>| {
+        let http = app.http.clone();
+        async move {
+            let mut req = http
+                .get(url.clone())
+                .header("accept", "application/activity+json");
+            if let Some(k) = key {
+                req = req.headers(passerelle::federation::signatures::sign_get(&k, &url).unwrap());
+            }
+            req.send().await.unwrap().status().as_u16()
+        }
+    };
+    assert_eq!(get(public.clone(), None).await, 401);
+    assert_eq!(get(public.clone(), Some(remote.key.clone())).await, 200);
+    let other =
+        SigningKey::from_pem(&remote.actor, &generate_keys().unwrap().private_key_pem).unwrap();
+    assert_eq!(get(public.clone(), Some(other)).await, 401);
+    // the actor document stays readable unsigned: other servers need its key
+    assert_eq!(
+        get(url::Url::parse(&app.url("/users/dana")).unwrap(), None).await,
+        200
+    );
+
+    // followers-only: not for a stranger, yes once mallory follows dana
+    assert_eq!(get(private.clone(), Some(remote.key.clone())).await, 404);
+    let follow = json!({"type": "Follow", "id": format!("{}/follows/9", remote.base),
+        "actor": remote.actor, "object": app.url("/users/dana")});
+    assert_eq!(remote.post(&app, &remote.key, &follow).await.status(), 202);
+    assert_eq!(get(private, Some(remote.key.clone())).await, 200);
+}
+both_backends!(signed_fetches);
