@@ -377,6 +377,19 @@ impl Member {
         Ok(v["state"].as_str().unwrap_or_default().to_string())
     }
 
+    /// Finds `handle`, follows them and waits until the follow is accepted; returns their
+    /// local account id.
+    pub async fn follow_accepted(&self, handle: &str) -> anyhow::Result<i64> {
+        let id = self.lookup(handle).await?;
+        self.follow(id).await?;
+        let what = format!("{} follows {handle}", self.handle);
+        eventually(15, &what, || async {
+            (self.follow_state(id).await.ok()? == "accepted").then_some(())
+        })
+        .await;
+        Ok(id)
+    }
+
     /// How this member follows account `id`: none, pending or accepted.
     pub async fn follow_state(&self, account_id: i64) -> anyhow::Result<String> {
         let (_, v) = self.get(&format!("/api/v1/accounts/{account_id}")).await?;

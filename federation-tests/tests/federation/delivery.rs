@@ -18,12 +18,7 @@ async fn peer_down_then_back(backend: Backend) {
     });
     let alice = a.member("alice").await.unwrap();
     let bob = b.member("bob").await.unwrap();
-    let bob_on_a = alice.lookup(&bob.handle).await.unwrap();
-    alice.follow(bob_on_a).await.unwrap();
-    eventually(15, "follow accepted", || async {
-        (alice.follow_state(bob_on_a).await.ok()? == "accepted").then_some(())
-    })
-    .await;
+    alice.follow_accepted(&bob.handle).await.unwrap();
 
     a.kill().await;
     let mut sent = vec![];
@@ -101,12 +96,7 @@ async fn sender_killed_during_delivery(backend: Backend) {
     let carol = c.member("carol").await.unwrap();
     let bob = b.member("bob").await.unwrap();
     for m in [&alice, &carol] {
-        let id = m.lookup(&bob.handle).await.unwrap();
-        m.follow(id).await.unwrap();
-        eventually(15, "follow accepted", || async {
-            (m.follow_state(id).await.ok()? == "accepted").then_some(())
-        })
-        .await;
+        m.follow_accepted(&bob.handle).await.unwrap();
     }
     // a is down, so b's deliveries to it are certainly pending, while those to c are being sent
     a.kill().await;
@@ -156,12 +146,7 @@ async fn two_nodes_deliver_each_activity_once() {
     let mut followers = vec![];
     for (inst, name) in [(&a, "alice"), (&c, "carol")] {
         let m = inst.member(name).await.unwrap();
-        let id = m.lookup(&bob.handle).await.unwrap();
-        m.follow(id).await.unwrap();
-        eventually(15, "follow accepted", || async {
-            (m.follow_state(id).await.ok()? == "accepted").then_some(())
-        })
-        .await;
+        m.follow_accepted(&bob.handle).await.unwrap();
         followers.push(m);
     }
     // posts are written through both nodes; both workers deliver

@@ -81,12 +81,7 @@ async fn follow_post_edit_delete_unfollow(backend: Backend) {
 
     // two members of c follow bob: one shared-inbox delivery serves both
     for m in [&carol, &carol2] {
-        let id = m.lookup(&bob.handle).await.unwrap();
-        m.follow(id).await.unwrap();
-        eventually(15, "c follows bob", || async {
-            (m.follow_state(id).await.ok()? == "accepted").then_some(())
-        })
-        .await;
+        m.follow_accepted(&bob.handle).await.unwrap();
     }
 
     // a post reaches every follower's home feed

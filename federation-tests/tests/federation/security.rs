@@ -40,12 +40,7 @@ async fn forged_and_replayed(backend: Backend) {
     let (a, b) = tokio::join!(instance(backend, "a"), instance(backend, "b"));
     let alice = a.member("alice").await.unwrap();
     let bob = b.member("bob").await.unwrap();
-    let bob_on_a = alice.lookup(&bob.handle).await.unwrap();
-    alice.follow(bob_on_a).await.unwrap();
-    eventually(15, "follow accepted", || async {
-        (alice.follow_state(bob_on_a).await.ok()? == "accepted").then_some(())
-    })
-    .await;
+    alice.follow_accepted(&bob.handle).await.unwrap();
     let post = bob.write("Atelier CV jeudi", "public").await.unwrap();
     eventually(15, "post delivered", || async {
         (alice.home().await.ok()?.len() == 1).then_some(())
