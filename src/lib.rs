@@ -64,6 +64,7 @@ fn federation_routes() -> Router {
         .route("/users/{name}", get(profiles::federation::person))
         .route("/users/{name}/inbox", post(inbox::actor_inbox))
         .route("/users/{name}/outbox", get(profiles::federation::outbox))
+        .route("/users/{name}/profile", get(profiles::federation::profile))
         .route(
             "/users/{name}/followers",
             get(follows::federation::followers),

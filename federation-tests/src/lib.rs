@@ -14,6 +14,9 @@ use tokio::{
     process::{Child, Command},
 };
 
+/// The password of every member the harness creates.
+pub const PASSWORD: &str = "a long enough password";
+
 /// Database engine of an instance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -256,7 +259,7 @@ impl Instance {
 
     /// Registers a member and returns their API client.
     pub async fn member(&self, username: &str) -> anyhow::Result<Member> {
-        let password = "a long enough password";
+        let password = PASSWORD;
         let r = self
             .http
             .post(self.url("/api/v1/accounts"))
@@ -407,6 +410,44 @@ impl Member {
             bail!("post failed ({s}): {v}");
         }
         Ok(v)
+    }
+
+    /// An HTML page as this member sees it in a browser: signs in through the log-in form
+    /// (with its CSRF token), then loads `path`.
+    pub async fn page(&self, path: &str) -> anyhow::Result<(u16, String)> {
+        let browser = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        let form = browser
+            .get(format!("{}/login", self.base))
+            .send()
+            .await?
+            .text()
+            .await?;
+        let marker = r#"name="csrf" value=""#;
+        let start = form.find(marker).context("no CSRF token on /login")? + marker.len();
+        let csrf = &form[start..start + form[start..].find('"').context("unterminated")?];
+        let username = self.handle.split('@').next().unwrap_or_default();
+        let r = browser
+            .post(format!("{}/login", self.base))
+            .form(&[
+                ("csrf", csrf),
+                ("username", username),
+                ("password", PASSWORD),
+                ("next", "/"),
+            ])
+            .send()
+            .await?;
+        if r.status() != 303 {
+            bail!(
+                "log-in of {username} failed ({}): {}",
+                r.status(),
+                r.text().await?
+            );
+        }
+        let r = browser.get(format!("{}{path}", self.base)).send().await?;
+        Ok((r.status().as_u16(), r.text().await?))
     }
 
     /// The home feed, newest first.

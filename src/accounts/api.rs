@@ -20,7 +20,8 @@ pub fn routes() -> Router {
         .route("/api/v1/accounts", post(register))
         .route("/api/v1/tokens", post(create_token))
         .route("/api/v1/tokens/current", delete(revoke_token))
-        .route("/api/v1/me", get(me))
+        .route("/api/v1/me", get(me).delete(delete_me))
+        .route("/api/v1/me/archive", get(archive))
         .route("/api/v1/me/password", post(change_password))
         .route("/api/v1/invitations", post(create_invitation))
 }
@@ -151,4 +152,47 @@ pub async fn create_invitation(
     let code =
         super::create_invitation(&data, Some(member.0.account.id), req.days.unwrap_or(14)).await?;
     Ok((StatusCode::CREATED, Json(InvitationView { code })))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DeleteAccountRequest {
+    /// The account's password, to confirm.
+    pub password: String,
+}
+
+/// Delete the signed-in member's account, here and on the servers that know it (a Delete is
+/// sent to them). Their posts and profile are erased. Cannot be undone.
+#[utoipa::path(delete, path = "/api/v1/me", request_body = DeleteAccountRequest, security(("bearer" = [])),
+    responses((status = 204), (status = 422, body = ErrorBody)))]
+pub async fn delete_me(
+    data: Data<AppState>,
+    ApiMember(m): ApiMember,
+    ApiJson(req): ApiJson<DeleteAccountRequest>,
+) -> AppResult<StatusCode> {
+    super::data::delete_account(&data, &m, &req.password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// All the signed-in member's data as one zip archive (account, profile, JSON Resume, posts,
+/// follows).
+#[utoipa::path(get, path = "/api/v1/me/archive", security(("bearer" = [])),
+    responses((status = 200, content_type = "application/zip", body = Vec<u8>)))]
+pub async fn archive(
+    data: Data<AppState>,
+    ApiMember(m): ApiMember,
+) -> AppResult<([(header::HeaderName, String); 2], Vec<u8>)> {
+    let bytes = super::data::archive(&data, &m).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/zip".into()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"passerelle-{}.zip\"",
+                    m.actor.username
+                ),
+            ),
+        ],
+        bytes,
+    ))
 }

@@ -2,6 +2,7 @@
 //! sessions, API tokens and roles.
 
 pub mod api;
+pub mod data;
 pub mod model;
 pub mod web;
 

@@ -193,3 +193,8 @@ pub fn use_invitation(conn: &mut DbConn, code: &str, account_id: i64) -> QueryRe
 pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
     accounts::table.count().get_result(conn)
 }
+
+/// Removes an account; its sessions and API tokens go with it (foreign keys cascade).
+pub fn delete_account(conn: &mut DbConn, id: i64) -> QueryResult<usize> {
+    diesel::delete(accounts::table.find(id)).execute(conn)
+}

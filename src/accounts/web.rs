@@ -29,6 +29,85 @@ pub fn routes() -> Router {
             "/settings/password",
             get(password_form).post(change_password),
         )
+        .route("/settings/data", get(data_page))
+        .route("/settings/data/archive.zip", get(archive))
+        .route("/settings/delete-account", post(delete_account))
+        .route("/goodbye", get(goodbye))
+}
+
+#[derive(Template)]
+#[template(path = "accounts/data.html")]
+struct DataPage {
+    ctx: Ctx,
+    errors: FieldErrors,
+}
+
+async fn data_page(s: SignedIn) -> WebResult {
+    html(DataPage {
+        ctx: s.visitor.page("data-title"),
+        errors: FieldErrors::default(),
+    })
+}
+
+/// The member's data as a zip file.
+async fn archive(s: SignedIn) -> WebResult {
+    let bytes = super::data::archive(&s.visitor.data, &s.member).await?;
+    let name = format!(
+        "attachment; filename=\"passerelle-{}.zip\"",
+        s.member.actor.username
+    );
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/zip".to_string(),
+            ),
+            (axum::http::header::CONTENT_DISPOSITION, name),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct DeleteForm {
+    password: String,
+}
+
+async fn delete_account(
+    s: SignedIn,
+    jar: CookieJar,
+    CsrfForm(form): CsrfForm<DeleteForm>,
+) -> WebResult {
+    let v = &s.visitor;
+    let result = super::data::delete_account(&v.data, &s.member, &form.password).await;
+    match v.form_errors(result, &["password"])? {
+        Ok(()) => Ok((
+            jar.remove(session::removal(SESSION_COOKIE)),
+            see_other("/goodbye"),
+        )
+            .into_response()),
+        Err(errors) => html_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            DataPage {
+                ctx: v.page("data-title"),
+                errors,
+            },
+        ),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "accounts/goodbye.html")]
+struct GoodbyePage {
+    ctx: Ctx,
+}
+
+async fn goodbye(v: Visitor) -> WebResult {
+    html(GoodbyePage {
+        ctx: v.page("account-deleted"),
+    })
 }
 
 /// What the sign-up form sends (and shows again after an error, without the password).

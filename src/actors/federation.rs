@@ -84,6 +84,13 @@ pub struct ActorJson {
     pub published: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<DateTime<Utc>>,
+    /// Mastodon's profile fields (`PropertyValue`s), read by `profiles::federation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<serde_json::Value>,
+    /// A Passerelle member's public profile (a `Profile` object), read by
+    /// `profiles::federation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub professional_profile: Option<serde_json::Value>,
 }
 
 /// Actor types we store, with the stored `kind` for each.
@@ -152,6 +159,8 @@ impl DbActor {
             manually_approves_followers: self.manually_approves_followers,
             published: Some(self.created_at.and_utc()),
             updated: Some(self.updated_at.and_utc()),
+            attachment: None,
+            professional_profile: None,
             id,
         })
     }
@@ -211,8 +220,15 @@ fn record_from_json(json: &ActorJson) -> AppResult<ActorRecord> {
     })
 }
 
-/// Stores (or refreshes) a remote actor document that has already been verified.
+/// Stores (or refreshes) a remote actor document that has already been verified, with what
+/// it says of its profile.
 pub fn upsert_remote(conn: &mut crate::db::DbConn, json: &ActorJson) -> AppResult<DbActor> {
+    let actor = upsert_actor_row(conn, json)?;
+    crate::profiles::federation::store_from_actor(conn, &actor, json)?;
+    Ok(actor)
+}
+
+fn upsert_actor_row(conn: &mut crate::db::DbConn, json: &ActorJson) -> AppResult<DbActor> {
     let record = record_from_json(json)?;
     match model::by_ap_id(conn, &record.ap_id)? {
         Some(existing) if existing.local => Err(AppError::BadRequest(
@@ -289,7 +305,11 @@ impl Object for DbActor {
     }
 
     async fn from_json(json: ActorJson, data: &Data<AppState>) -> AppResult<Self> {
-        store_remote(data, &json).await
+        let actor = store_remote(data, &json).await?;
+        if json.professional_profile.is_some() {
+            crate::profiles::federation::refresh_full_profile(data, actor.clone());
+        }
+        Ok(actor)
     }
 }
 

@@ -28,7 +28,8 @@ pub fn create_local_person(
     display_name: &str,
     keys: GeneratedKeys,
 ) -> AppResult<DbActor> {
-    if model::by_handle(conn, username, &state.domain)?.is_some() {
+    // a closed account's name stays taken: nobody may be mistaken for its former owner
+    if model::by_handle_any(conn, username, &state.domain)?.is_some() {
         return Err(AppError::invalid(
             "username",
             "taken",

@@ -88,6 +88,20 @@ pub fn by_handle(conn: &mut DbConn, username: &str, domain: &str) -> QueryResult
         .optional()
 }
 
+/// Like [`by_handle`], deleted actors included (their handle stays reserved).
+pub fn by_handle_any(
+    conn: &mut DbConn,
+    username: &str,
+    domain: &str,
+) -> QueryResult<Option<DbActor>> {
+    actors::table
+        .filter(actors::username_key.eq(username.to_lowercase()))
+        .filter(actors::domain.eq(domain))
+        .select(DbActor::as_select())
+        .get_result(conn)
+        .optional()
+}
+
 pub fn insert(
     conn: &mut DbConn,
     record: &ActorRecord,
@@ -149,6 +163,17 @@ pub fn update_profile(
                 .select(DbActor::as_select())
                 .get_result(conn)
         })
+}
+
+/// Marks an actor as changed now (its document is served with a new `updated`).
+pub fn touch(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<DbActor> {
+    diesel::update(actors::table.find(id))
+        .set(actors::updated_at.eq(now))
+        .execute(conn)?;
+    actors::table
+        .find(id)
+        .select(DbActor::as_select())
+        .get_result(conn)
 }
 
 pub fn mark_deleted(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<usize> {

@@ -153,6 +153,45 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    profiles (actor_id) {
+        actor_id -> BigInt,
+        draft -> Nullable<Text>,
+        published -> Nullable<Text>,
+        fields -> Text,
+        published_at -> Nullable<Timestamp>,
+        draft_updated_at -> Nullable<Timestamp>,
+        fetched_at -> Nullable<Timestamp>,
+        source_url -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    profile_entries (id) {
+        id -> BigInt,
+        actor_id -> BigInt,
+        entry_id -> Text,
+        section -> Text,
+        kind -> Text,
+        title -> Text,
+        organisation -> Text,
+        visibility -> Text,
+        start_date -> Nullable<Text>,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    profile_tags (id) {
+        id -> BigInt,
+        actor_id -> BigInt,
+        entry_id -> Text,
+        tag -> Text,
+        tag_key -> Text,
+        visibility -> Text,
+    }
+}
+
 diesel::joinable!(accounts -> actors (actor_id));
 diesel::joinable!(sessions -> accounts (account_id));
 diesel::joinable!(api_tokens -> accounts (account_id));
@@ -160,6 +199,9 @@ diesel::joinable!(posts -> actors (author_id));
 diesel::joinable!(activities -> actors (actor_id));
 diesel::joinable!(deliveries -> activities (activity_id));
 diesel::joinable!(deliveries -> instances (instance_id));
+diesel::joinable!(profiles -> actors (actor_id));
+diesel::joinable!(profile_entries -> actors (actor_id));
+diesel::joinable!(profile_tags -> actors (actor_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     actors,
@@ -173,4 +215,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     instances,
     deliveries,
     received_activities,
+    profiles,
+    profile_entries,
+    profile_tags,
 );

@@ -162,6 +162,22 @@ pub fn follower_inboxes(conn: &mut DbConn, actor_id: i64) -> QueryResult<Vec<Str
     Ok(inboxes)
 }
 
+/// The inboxes (shared when they have one) of remote actors `actor_id` follows or asked to
+/// follow: the other servers that know them as a follower.
+pub fn following_inboxes(conn: &mut DbConn, actor_id: i64) -> QueryResult<Vec<String>> {
+    let rows: Vec<(String, Option<String>)> = follows::table
+        .inner_join(actors::table.on(actors::id.eq(follows::followed_id)))
+        .filter(follows::follower_id.eq(actor_id))
+        .filter(actors::local.eq(false))
+        .filter(actors::deleted_at.is_null())
+        .select((actors::inbox_url, actors::shared_inbox_url))
+        .load(conn)?;
+    let mut inboxes: Vec<String> = rows.into_iter().map(|(i, s)| s.unwrap_or(i)).collect();
+    inboxes.sort();
+    inboxes.dedup();
+    Ok(inboxes)
+}
+
 /// Whether any local actor follows `actor_id` (accepted): is their content wanted here?
 pub fn has_local_follower(conn: &mut DbConn, actor_id: i64) -> QueryResult<bool> {
     crate::native!(conn, |c| diesel::select(diesel::dsl::exists(

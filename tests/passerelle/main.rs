@@ -6,6 +6,7 @@
 mod api;
 mod cli;
 mod federation;
+mod profiles;
 mod web;
 
 use passerelle::{Server, config::Config, db::testing::TempPostgres};

@@ -546,3 +546,238 @@ async fn remote_people_are_found_and_followed_by_handle(backend: Backend) {
     assert!(home.contains(&format!("Voir sur {host}")));
 }
 both_backends!(remote_people_are_found_and_followed_by_handle);
+
+async fn telling_a_path_with_forms(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let b = Browser::new(&app);
+    b.sign_up("yanis").await;
+    let (status, editor) = b.get("/profile/edit").await;
+    assert_eq!(status, 200);
+    assert!(
+        editor.contains("Mon parcours") && editor.contains("pas encore publié"),
+        "{editor}"
+    );
+
+    // the sections of the profile, with a visibility each
+    let r = b
+        .submit(
+            "/profile/edit",
+            "/profile/about",
+            &[
+                ("headline", "Je cherche une alternance en mécanique"),
+                ("city", "Marseille"),
+                ("region", ""),
+                ("language", "fr"),
+                ("seek_apprenticeship", "on"),
+                ("languages", "Français : langue maternelle\nArabe: courant"),
+                ("skills", "Mécanique, #Soudure, travail en équipe"),
+                ("links", "Instagram https://insta.example/yanis"),
+                ("vis_headline", "public"),
+                ("vis_location", "instance"),
+                ("vis_languages", "public"),
+                ("vis_seeking", "public"),
+                ("vis_links", "followers"),
+                ("vis_skills", "public"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let (_, editor) = b.get("/profile/edit?saved=1").await;
+    assert!(editor.contains("Votre brouillon est enregistré"));
+    assert!(editor.contains("Arabe: courant"));
+    let r = b
+        .submit(
+            "/profile/edit",
+            "/profile/about",
+            &[("links", "Mon site pas-une-adresse")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("https://"));
+
+    // an experience: a missing title is explained next to the field, the rest kept
+    let fields = [
+        ("kind", "family"),
+        ("title", ""),
+        ("organisation", "Le garage de mon oncle"),
+        ("start_date", "2021-06"),
+        ("end_date", ""),
+        ("ongoing", "on"),
+        ("description", "Vidanges, changement de pneus."),
+        ("motivation", "Réparer ce qui ne marche plus."),
+        ("skills", "Mécanique, Accueil des clients"),
+        ("visibility", "public"),
+    ];
+    let r = b
+        .submit(
+            "/profile/experiences/new",
+            "/profile/experiences/new",
+            &fields,
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains(r#"id="title-error""#) && page.contains("Le garage de mon oncle"),
+        "{page}"
+    );
+    let mut fields = fields.to_vec();
+    fields[1] = ("title", "J'aide au garage de mon oncle");
+    let r = b
+        .submit(
+            "/profile/experiences/new",
+            "/profile/experiences/new",
+            &fields,
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(location(&r).starts_with("/profile/edit?saved=1#entry-"));
+    let r = b
+        .submit(
+            "/profile/education/new",
+            "/profile/education/new",
+            &[
+                ("title", "Mécanique automobile"),
+                ("organisation", "Lycée Diderot"),
+                ("visibility", "private"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    // previews, then publishing
+    let (_, preview) = b.get("/profile/preview?as=anonymous").await;
+    assert!(
+        preview.contains("J&#39;aide au garage de mon oncle")
+            && preview.contains("depuis juin 2021"),
+        "{preview}"
+    );
+    assert!(
+        !preview.contains("Marseille")
+            && !preview.contains("Lycée Diderot")
+            && !preview.contains("insta.example")
+    );
+    let (_, preview) = b.get("/profile/preview?as=member").await;
+    assert!(preview.contains("Marseille"));
+    let (_, preview) = b.get("/profile/preview?as=follower").await;
+    assert!(preview.contains("insta.example"));
+    let (_, page) = Browser::new(&app).get("/@yanis").await;
+    assert!(!page.contains("garage"), "drafts are not shown");
+    let r = b.submit("/profile/edit", "/profile/publish", &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = Browser::new(&app).get("/@yanis").await;
+    assert!(
+        page.contains("J&#39;aide au garage de mon oncle") && page.contains("Aide familiale"),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"href="/people?tag=M%C3%A9canique""#),
+        "{page}"
+    );
+    assert!(!page.contains("Lycée Diderot"));
+    let (_, own) = b.get("/@yanis").await;
+    assert!(
+        own.contains("Lycée Diderot") && own.contains("Moi seulement"),
+        "the owner sees all, with who sees what"
+    );
+
+    // browsing by skill, in English too
+    let other = Browser::new(&app);
+    let (_, found) = other.get("/people?tag=mecanique").await;
+    assert!(
+        found.contains("J&#39;aide au garage de mon oncle") && found.contains("1 résultat"),
+        "{found}"
+    );
+    other.get("/lang/en").await;
+    let (_, found) = other.get("/people?kind=family").await;
+    assert!(
+        found.contains("1 result") && found.contains("Family help"),
+        "{found}"
+    );
+
+    // JSON Resume: preview, then import into the draft
+    let (_, resume) = b.get("/profile/resume.json").await;
+    let resume: serde_json::Value = serde_json::from_str(&resume).unwrap();
+    assert_eq!(
+        resume["basics"]["label"],
+        "Je cherche une alternance en mécanique"
+    );
+    let r = b
+        .submit(
+            "/profile/resume",
+            "/profile/resume",
+            &[("resume", "{\"work\": [")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("pas un fichier JSON valide")
+    );
+    let file = r#"{"work": [{"name": "Garage Martin", "position": "Apprenti mécanicien", "startDate": "2023-09"}]}"#;
+    let r = b
+        .submit("/profile/resume", "/profile/resume", &[("resume", file)])
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Apprenti mécanicien") && page.contains("Importer dans mon brouillon"));
+    let r = b
+        .submit(
+            "/profile/resume",
+            "/profile/resume",
+            &[("resume", file), ("confirm", "1")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, editor) = b.get("/profile/edit").await;
+    assert!(
+        editor.contains("Apprenti mécanicien")
+            && editor.contains("changements que les autres ne voient pas")
+    );
+
+    // my data, then closing the account
+    let r = b
+        .client
+        .get(app.url("/settings/data/archive.zip"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()[header::CONTENT_TYPE], "application/zip");
+    let r = b
+        .submit(
+            "/settings/data",
+            "/settings/delete-account",
+            &[("password", "nope")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Ce n’est pas votre mot de passe")
+    );
+    let r = b
+        .submit(
+            "/settings/data",
+            "/settings/delete-account",
+            &[("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/goodbye");
+    let (status, _) = Browser::new(&app).get("/@yanis").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+both_backends!(telling_a_path_with_forms);

@@ -3,6 +3,7 @@
 
 mod delivery;
 mod people;
+mod profiles;
 mod security;
 
 use federation_tests::{Backend, Instance};

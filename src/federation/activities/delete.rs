@@ -77,8 +77,9 @@ impl Delete {
         same_origin(&object, &actor.ap_id)?;
         commit(data, &self.id, move |conn| {
             if object == *actor.ap_id {
-                // the account was deleted on its server: forget its follows and posts
+                // the account was deleted on its server: forget its follows, posts and profile
                 follows::model::delete_all_of(conn, actor.id)?;
+                crate::profiles::model::delete_of(conn, actor.id)?;
                 posts::model::mark_all_deleted(conn, actor.id, now())?;
                 crate::actors::model::mark_deleted(conn, actor.id, now())?;
                 return Ok(());

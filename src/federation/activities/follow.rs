@@ -239,11 +239,17 @@ async fn answered_follow(
 impl Accept {
     pub async fn receive(self, data: &Data<AppState>, actor: DbActor) -> AppResult<()> {
         let found = answered_follow(data, &self.object, &actor).await?;
+        let accepted = found.is_some();
         commit(data, &self.id, move |conn| match found {
             Some((_, follow)) => follows::receive_accept(conn, &follow),
             None => Ok(()), // nothing asked: nothing to accept
         })
-        .await
+        .await?;
+        if accepted {
+            // followers may read more of the profile: fetch it again
+            crate::profiles::federation::refresh_full_profile(data, actor);
+        }
+        Ok(())
     }
 }
 

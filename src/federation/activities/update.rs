@@ -84,10 +84,15 @@ impl Update {
                 ));
             }
             same_origin(&json.inbox, &json.id)?;
-            return commit(data, &self.id, move |conn| {
+            let has_profile = json.professional_profile.is_some();
+            commit(data, &self.id, move |conn| {
                 upsert_remote(conn, &json).map(|_| ())
             })
-            .await;
+            .await?;
+            if has_profile {
+                crate::profiles::federation::refresh_full_profile(data, actor);
+            }
+            return Ok(());
         }
         let note = read_note(data, self.object).await?;
         note.verify_author(&actor.ap_id)?;

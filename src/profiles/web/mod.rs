@@ -1,5 +1,10 @@
-//! Profile pages: a member's page (local or remote), editing one's own profile, and finding
-//! someone by handle.
+//! Profile pages: a member's page (local or remote) with their professional profile, editing
+//! one's card, finding someone by handle. The professional profile editor is in `editor`,
+//! browsing people by skill in `browse`, the shared rendering of a profile in `view`.
+
+mod browse;
+mod editor;
+pub mod view;
 
 use super::ProfileInput;
 use crate::{
@@ -25,6 +30,8 @@ use serde::Deserialize;
 
 pub fn routes() -> Router {
     Router::new()
+        .merge(editor::routes())
+        .merge(browse::routes())
         .route("/@{handle}", get(profile))
         .route("/settings/profile", get(edit_form).post(edit))
         .route("/search", get(search))
@@ -76,6 +83,7 @@ struct ProfilePage {
     following: i64,
     posts: Vec<PostCard>,
     older: Option<String>,
+    sections: view::SectionsView,
 }
 
 #[derive(Deserialize, Default)]
@@ -94,7 +102,14 @@ async fn profile(v: Visitor, Path(handle): Path<String>, Query(q): Query<Before>
     let (follow, followers, following) = relationship(&v, me, &actor).await?;
     let mut rows = posts::by_author_for(&v.data, actor.id, me, q.before, PAGE + 1).await?;
     let older = older_page(&mut rows, PAGE, |p| p.id, &profile_path(&actor));
+    let viewer = v.member.as_ref().map(|m| m.actor.clone());
+    let own = me == Some(actor.id);
+    let sections = match super::view(&v.data, actor.clone(), viewer).await? {
+        Some(p) => view::SectionsView::new(&v, &p.profile, p.fields, own),
+        None => view::SectionsView::new(&v, &Default::default(), vec![], own),
+    };
     html(ProfilePage {
+        sections,
         ctx: v.page_titled(actor.shown_name().to_string()),
         posts: rows.iter().map(|p| PostCard::new(p, &actor, me)).collect(),
         person: PersonView::from(&actor),

@@ -1,0 +1,3 @@
+DROP TABLE profile_tags;
+DROP TABLE profile_entries;
+DROP TABLE profiles;
