@@ -103,6 +103,10 @@ async fn profiles_reach_only_their_readers(backend: Backend) {
     let (_, page) = bob.page(&format!("/@{}", alice.handle)).await.unwrap();
     assert!(page.contains("Soudure de portails") && page.contains(SECRET));
     assert!(page.contains("Soudeuse, je cherche une alternance"));
+    assert!(
+        !page.contains("<dt>En bref</dt>"),
+        "the structured profile is shown, not its summary as fields"
+    );
     // bob2 is on the same instance as bob but does not follow alice: not shown to him
     let alice_for_bob2 = bob2.lookup(&alice.handle).await.unwrap();
     assert_eq!(alice_for_bob2, alice_on_b);

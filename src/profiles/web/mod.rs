@@ -105,7 +105,9 @@ async fn profile(v: Visitor, Path(handle): Path<String>, Query(q): Query<Before>
     let viewer = v.member.as_ref().map(|m| m.actor.clone());
     let own = me == Some(actor.id);
     let sections = match super::view(&v.data, actor.clone(), viewer).await? {
-        Some(p) => view::SectionsView::new(&v, &p.profile, p.fields, own),
+        // a Passerelle profile's fields only sum up its sections: show one or the other
+        Some(p) if p.profile.is_empty() => view::SectionsView::new(&v, &p.profile, p.fields, own),
+        Some(p) => view::SectionsView::new(&v, &p.profile, vec![], own),
         None => view::SectionsView::new(&v, &Default::default(), vec![], own),
     };
     html(ProfilePage {
