@@ -27,6 +27,8 @@ pub mod follows;
 pub mod html;
 /// Prometheus metrics and health check.
 pub mod metrics;
+/// Organisations (`Organization` actors) and their teams.
+pub mod organisations;
 /// Short posts and the home feed.
 pub mod posts;
 /// Members' public profiles.
@@ -65,6 +67,20 @@ fn federation_routes() -> Router {
         .route("/users/{name}/inbox", post(inbox::actor_inbox))
         .route("/users/{name}/outbox", get(profiles::federation::outbox))
         .route("/users/{name}/profile", get(profiles::federation::profile))
+        .route("/orgs/{name}", get(organisations::federation::organisation))
+        .route("/orgs/{name}/inbox", post(inbox::actor_inbox))
+        .route(
+            "/orgs/{name}/outbox",
+            get(organisations::federation::outbox),
+        )
+        .route(
+            "/orgs/{name}/followers",
+            get(follows::federation::organisation_followers),
+        )
+        .route(
+            "/orgs/{name}/following",
+            get(follows::federation::organisation_following),
+        )
         .route(
             "/users/{name}/followers",
             get(follows::federation::followers),

@@ -91,6 +91,19 @@ pub struct ActorJson {
     /// `profiles::federation`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub professional_profile: Option<serde_json::Value>,
+    /// An organisation's details, read by `organisations::federation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sector: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number_of_employees: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place_name: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "activitypub_federation::protocol::helpers::deserialize_skip_error"
+    )]
+    pub website: Option<Url>,
 }
 
 /// Actor types we store, with the stored `kind` for each.
@@ -161,6 +174,10 @@ impl DbActor {
             updated: Some(self.updated_at.and_utc()),
             attachment: None,
             professional_profile: None,
+            sector: None,
+            number_of_employees: None,
+            place_name: None,
+            website: None,
             id,
         })
     }
@@ -225,6 +242,9 @@ fn record_from_json(json: &ActorJson) -> AppResult<ActorRecord> {
 pub fn upsert_remote(conn: &mut crate::db::DbConn, json: &ActorJson) -> AppResult<DbActor> {
     let actor = upsert_actor_row(conn, json)?;
     crate::profiles::federation::store_from_actor(conn, &actor, json)?;
+    if actor.kind == "organization" {
+        crate::organisations::federation::store_from_actor(conn, &actor, json)?;
+    }
     Ok(actor)
 }
 

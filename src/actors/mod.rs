@@ -28,6 +28,29 @@ pub fn create_local_person(
     display_name: &str,
     keys: GeneratedKeys,
 ) -> AppResult<DbActor> {
+    create_local_actor(
+        conn,
+        state,
+        "person",
+        &person_path(username),
+        username,
+        display_name,
+        keys,
+    )
+}
+
+/// Creates a local actor of any kind at `path` (its id is the instance URL + `path`; its
+/// inbox, outbox and collections hang below it). The handle is shared by every kind of actor
+/// and stays taken after a deletion.
+pub fn create_local_actor(
+    conn: &mut DbConn,
+    state: &AppState,
+    kind: &str,
+    path: &str,
+    username: &str,
+    display_name: &str,
+    keys: GeneratedKeys,
+) -> AppResult<DbActor> {
     // a closed account's name stays taken: nobody may be mistaken for its former owner
     if model::by_handle_any(conn, username, &state.domain)?.is_some() {
         return Err(AppError::invalid(
@@ -36,11 +59,10 @@ pub fn create_local_person(
             "This username is already taken. Please choose another one.",
         ));
     }
-    let path = person_path(username);
     let url = |suffix: &str| state.url(&format!("{path}{suffix}")).to_string();
     let record = ActorRecord {
         ap_id: url(""),
-        kind: "person".into(),
+        kind: kind.into(),
         local: true,
         username: username.to_string(),
         username_key: username.to_lowercase(),
@@ -67,15 +89,20 @@ pub fn create_local_person(
     )?)
 }
 
-/// A local actor by username, or 404.
+/// A local member's actor by username, or 404.
 pub async fn local_by_username(state: &AppState, username: &str) -> AppResult<DbActor> {
-    let (u, d) = (username.to_string(), state.domain.clone());
+    local_of_kind(state, username, "person").await
+}
+
+/// A local actor of `kind` by handle, or 404.
+pub async fn local_of_kind(state: &AppState, handle: &str, kind: &str) -> AppResult<DbActor> {
+    let (u, d) = (handle.to_string(), state.domain.clone());
     state
         .db
         .read(move |c| Ok(model::by_handle(c, &u, &d)?))
         .await?
-        .filter(|a| a.local && a.kind == "person" && a.deleted_at.is_none())
-        .ok_or_else(|| AppError::NotFound(format!("nobody is called @{username} here")))
+        .filter(|a| a.local && a.kind == kind && a.deleted_at.is_none())
+        .ok_or_else(|| AppError::NotFound(format!("nobody is called @{handle} here")))
 }
 
 /// Any known actor by database id, or 404.

@@ -217,6 +217,13 @@ impl Page {
         crate::profiles::api::browse,
         crate::profiles::api::lookup,
         crate::profiles::api::account,
+        crate::organisations::api::create,
+        crate::organisations::api::show,
+        crate::organisations::api::list,
+        crate::organisations::api::update,
+        crate::organisations::api::set_role,
+        crate::organisations::api::remove_member,
+        crate::organisations::api::mine,
         crate::follows::api::follow,
         crate::follows::api::unfollow,
         crate::follows::api::requests,
@@ -258,6 +265,7 @@ pub fn routes() -> Router {
         .route("/api/v1/openapi.json", get(openapi))
         .merge(crate::accounts::api::routes())
         .merge(crate::profiles::api::routes())
+        .merge(crate::organisations::api::routes())
         .merge(crate::follows::api::routes())
         .merge(crate::posts::api::routes())
 }

@@ -192,6 +192,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    organisations (actor_id) {
+        actor_id -> BigInt,
+        sector -> Text,
+        size -> Text,
+        location -> Text,
+        website -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organisation_roles (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        member_id -> BigInt,
+        role -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(accounts -> actors (actor_id));
 diesel::joinable!(sessions -> accounts (account_id));
 diesel::joinable!(api_tokens -> accounts (account_id));
@@ -202,6 +223,7 @@ diesel::joinable!(deliveries -> instances (instance_id));
 diesel::joinable!(profiles -> actors (actor_id));
 diesel::joinable!(profile_entries -> actors (actor_id));
 diesel::joinable!(profile_tags -> actors (actor_id));
+diesel::joinable!(organisations -> actors (actor_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     actors,
@@ -218,4 +240,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     profiles,
     profile_entries,
     profile_tags,
+    organisations,
+    organisation_roles,
 );

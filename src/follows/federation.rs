@@ -25,11 +25,11 @@ const PAGE: i64 = 50;
 
 async fn collection(
     data: Data<AppState>,
-    name: String,
+    (kind, name): (&str, String),
     page: Option<i64>,
     following: bool,
 ) -> AppResult<Response> {
-    let actor = actors::local_by_username(&data, &name).await?;
+    let actor = actors::local_of_kind(&data, &name, kind).await?;
     let id = if following {
         actor.following_url.clone()
     } else {
@@ -92,7 +92,7 @@ pub async fn followers(
     Path(name): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> AppResult<Response> {
-    collection(data, name, q.page, false).await
+    collection(data, ("person", name), q.page, false).await
 }
 
 /// `GET /users/{name}/following`
@@ -102,5 +102,25 @@ pub async fn following(
     Path(name): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> AppResult<Response> {
-    collection(data, name, q.page, true).await
+    collection(data, ("person", name), q.page, true).await
+}
+
+/// `GET /orgs/{handle}/followers`
+pub async fn organisation_followers(
+    data: Data<AppState>,
+    _signed: Requester,
+    Path(handle): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Response> {
+    collection(data, ("organization", handle), q.page, false).await
+}
+
+/// `GET /orgs/{handle}/following` (organisations follow nobody: always empty)
+pub async fn organisation_following(
+    data: Data<AppState>,
+    _signed: Requester,
+    Path(handle): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Response> {
+    collection(data, ("organization", handle), q.page, true).await
 }

@@ -33,6 +33,7 @@ pub fn routes() -> Router {
         .route("/lang/{code}", get(switch_language))
         .merge(crate::accounts::web::routes())
         .merge(crate::profiles::web::routes())
+        .merge(crate::organisations::web::routes())
         .merge(crate::follows::web::routes())
         .merge(crate::posts::web::routes())
         .fallback(not_found)

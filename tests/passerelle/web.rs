@@ -781,3 +781,71 @@ async fn telling_a_path_with_forms(backend: Backend) {
 }
 
 both_backends!(telling_a_path_with_forms);
+
+async fn creating_and_managing_an_organisation_with_forms(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let owner = Browser::new(&app);
+    owner.sign_up("nadia").await;
+    Browser::new(&app).sign_up("karim").await;
+    let (status, page) = owner.get("/organisations").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Aucune organisation"));
+
+    let fields = [
+        ("handle", "atelier du coin"),
+        ("name", "L'Atelier du coin"),
+        ("description", "Chantier d'insertion."),
+        ("sector", "Bâtiment"),
+        ("size", "10-49"),
+        ("location", "Roubaix"),
+        ("website", ""),
+        ("logo_url", ""),
+    ];
+    let r = owner
+        .submit("/organisations/new", "/organisations/new", &fields)
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains(r#"id="handle-error""#) && page.contains("Chantier d&#39;insertion."),
+        "{page}"
+    );
+    let mut fields = fields.to_vec();
+    fields[0] = ("handle", "atelier_du_coin");
+    let r = owner
+        .submit("/organisations/new", "/organisations/new", &fields)
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/@atelier_du_coin");
+    let (_, page) = owner.get("/@atelier_du_coin").await;
+    assert!(
+        page.contains("L&#39;Atelier du coin") && page.contains(r#"id="team""#),
+        "{page}"
+    );
+
+    // add a recruiter, then try to remove the only owner
+    let r = owner
+        .submit(
+            "/@atelier_du_coin",
+            "/organisations/atelier_du_coin/team",
+            &[("username", "karim"), ("role", "recruiter")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = owner.get("/@atelier_du_coin").await;
+    assert!(
+        page.contains("@karim") && page.contains("recruteur"),
+        "{page}"
+    );
+    let (_, editor) = owner.get("/organisations/atelier_du_coin/edit").await;
+    assert!(editor.contains("Bâtiment"));
+    let (_, list) = owner.get("/organisations").await;
+    assert!(list.contains("Les organisations que je gère") && list.contains("responsable"));
+    // a visitor sees the page, not the team
+    let (_, page) = Browser::new(&app).get("/@atelier_du_coin").await;
+    assert!(page.contains("Roubaix") && !page.contains(r#"id="team""#));
+}
+
+both_backends!(creating_and_managing_an_organisation_with_forms);

@@ -98,6 +98,9 @@ async fn profile(v: Visitor, Path(handle): Path<String>, Query(q): Query<Before>
         Ok(actor) => actor,
         Err(elsewhere) => return Ok(elsewhere),
     };
+    if actor.kind == "organization" {
+        return crate::organisations::web::page(&v, actor).await;
+    }
     let me = v.member.as_ref().map(|m| m.actor.id);
     let (follow, followers, following) = relationship(&v, me, &actor).await?;
     let mut rows = posts::by_author_for(&v.data, actor.id, me, q.before, PAGE + 1).await?;
@@ -128,7 +131,14 @@ async fn profile(v: Visitor, Path(handle): Path<String>, Query(q): Query<Before>
 /// page saying why they were not found.
 async fn find_person(v: &Visitor, handle: &str) -> WebResult<Result<DbActor, Response>> {
     match handle.split_once('@') {
-        None => Ok(Ok(actors::local_by_username(&v.data, handle).await?)),
+        None => match actors::local_by_username(&v.data, handle).await {
+            Err(AppError::NotFound(_)) => {
+                Ok(Ok(
+                    actors::local_of_kind(&v.data, handle, "organization").await?
+                ))
+            }
+            other => Ok(Ok(other?)),
+        },
         Some((user, host)) if host.eq_ignore_ascii_case(&v.data.domain) => {
             Ok(Err(see_other(&format!("/@{user}"))))
         }
