@@ -273,9 +273,20 @@ async fn inbox_checks(backend: Backend) {
     assert!(r.text().await.unwrap().contains("Like"));
     let broken = json!({"type": "Create", "id": format!("{}/activities/3", remote.base), "actor": remote.actor, "object": 42});
     assert_eq!(remote.post(&app, &remote.key, &broken).await.status(), 400);
+    // not JSON: 401 unsigned (the signature is checked first, whatever the body), 400 signed
     let r = app
         .http
         .post(app.url("/inbox"))
+        .body("not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let headers = sign_post(&remote.key, &url, b"not json").unwrap();
+    let r = app
+        .http
+        .post(url.clone())
+        .headers(headers)
         .body("not json")
         .send()
         .await
