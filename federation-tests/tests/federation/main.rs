@@ -2,6 +2,9 @@
 //! SQLite and on PostgreSQL (the latter when `PASSERELLE_TEST_POSTGRES_URL` is set, as in CI).
 
 mod delivery;
+mod fedify;
+mod jsonld;
+mod pasture;
 mod people;
 mod profiles;
 mod security;
