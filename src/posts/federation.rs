@@ -41,6 +41,7 @@ pub struct NoteJson {
     #[serde(rename = "type")]
     pub kind: String,
     pub id: Url,
+    #[serde(deserialize_with = "crate::federation::activities::first_id")]
     pub attributed_to: IdRef,
     #[serde(default)]
     pub content: Option<String>,

@@ -64,6 +64,10 @@ async def send_inputs(actor_uri: str) -> None:
     async with bovine_actor_and_session(domain) as (bovine_actor, actor, _session):
         for name, inputs in sorted(fediverse_pasture_inputs.available.items()):
             for number, example in enumerate(inputs.examples):
+                # the inputs name pasture's actor by the host it has in pasture's own runs
+                example = json.loads(
+                    json.dumps(example).replace("http://pasture-one-actor", domain)
+                )
                 sender = ActivitySender.for_actor(bovine_actor, actor)
                 sender.sleep_after_getting_inbox = False
                 sender.init_create_note(

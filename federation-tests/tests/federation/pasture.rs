@@ -42,11 +42,13 @@ async fn pasture_verify_actor(backend: Backend) {
 }
 both_backends!(pasture_verify_actor);
 
-/// Input families whose every example is an ordinary post that must be accepted. The others
-/// (`object_types`, `necessary_properties`, `attributed_to`) contain shapes we refuse on
-/// purpose (types other than Note and Article, no id, an author other than the sender).
+/// Input families whose every example is an ordinary post that must be accepted (with
+/// `attributedTo` as a URL, an object or a list whose first entry is the sender). The others
+/// (`object_types`, `necessary_properties`) contain shapes we refuse on purpose: types other
+/// than Note and Article, no id, no type, no author.
 const MUST_ACCEPT: &[&str] = &[
     "attachments",
+    "attributed_to",
     "content_warnings",
     "context",
     "hashtag_jsonld",
