@@ -130,8 +130,22 @@ async fn served_and_sent_documents_are_valid_jsonld(backend: Backend) {
     for r in sent {
         let activity = &r["activity"];
         assert_eq!(r["status"], 202, "Fedify refused {activity}");
-        // Lemmy rejects embedded actors: ours are always URLs
+        // Lemmy rejects embedded actors: ours are always URLs, and so are the objects of
+        // Follow and Delete, and the actor and object of an answered Follow
         assert!(activity["actor"].is_string(), "{activity}");
+        let object = &activity["object"];
+        match activity["type"].as_str().unwrap_or_default() {
+            "Follow" | "Delete" => assert!(object.is_string(), "{activity}"),
+            "Accept" | "Reject" | "Undo" => assert!(
+                object["actor"].is_string() && object["object"].is_string(),
+                "{activity}"
+            ),
+            _ => {
+                if object["type"] == "Note" {
+                    assert!(object["attributedTo"].is_string(), "{activity}");
+                }
+            }
+        }
         let name = format!(
             "sent {} {}",
             activity["type"].as_str().unwrap_or("?"),
