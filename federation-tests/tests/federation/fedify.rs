@@ -142,6 +142,26 @@ async fn fedify_person(backend: Backend) {
     .await;
     assert_eq!(shown["in_reply_to"], post_id.as_str());
 
+    // likes and boosts are not supported yet: refused with 400 once the signature is verified
+    // (Fedify then knocks again with an RFC 9421 signature, answered 401, and gives up)
+    for kind in ["like", "announce"] {
+        let r = peer
+            .act(kind, "ana", json!({"object": post_id}))
+            .await
+            .unwrap();
+        assert_eq!(r["ok"], false, "{r}");
+    }
+    let metrics = reqwest::get(a.url("/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains(r#"result="refused",reason="unsupported"} 2"#),
+        "{metrics}"
+    );
+
     // alice edits and deletes her post: Fedify accepts the Update and the Delete
     let (s, _) = alice
         .send(
