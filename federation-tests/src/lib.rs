@@ -1,6 +1,7 @@
 //! Harness for cross-instance tests: real Passerelle server processes (each with its own
 //! database, on loopback ports), driven through their JSON API over HTTP.
 
+pub mod peers;
 use anyhow::{Context, bail};
 use passerelle::db::testing::TempPostgres;
 use serde_json::{Value, json};

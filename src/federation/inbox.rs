@@ -1,10 +1,10 @@
 //! The inbox: where other servers POST activities.
 //!
-//! Order of checks, each refusing with a reason: body size (413, by the router's limit),
-//! readable JSON with `id`, `type` and `actor` (400), a valid HTTP signature whose key belongs
-//! to the activity's actor and a `Digest` matching the body (401), the activity id on the
-//! actor's server (400), a supported type and well-formed content (400), then the activity's own
-//! checks. The effect and the activity id are written in one transaction; an id seen before has
+//! Order of checks, each refusing with a reason: body size (413, by the router's limit), a
+//! readable HTTP signature and a `Digest` matching the body (401), readable JSON with `id`,
+//! `type` and `actor` (400), the signing key belonging to the activity's actor (401), the
+//! activity id on the actor's server (400), a supported type and well-formed content (400), then
+//! the activity's own checks. The effect and the activity id are written in one transaction; an id seen before has
 //! no effect (202, as for a first delivery, so the sender stops retrying).
 
 use super::{
@@ -116,6 +116,11 @@ pub async fn receive(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Received, Refusal> {
+    // the signature first: an unsigned or badly signed request is answered 401 whatever its
+    // body (fediverse-pasture counts a 400 to an unsigned POST as an acceptance)
+    let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    let signature = parse_request_signature("POST", path, headers, &data.domain, Some(body))
+        .map_err(|e| signature_refusal(&e))?;
     let json: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
         refuse(
             "malformed",
@@ -129,10 +134,6 @@ pub async fn receive(
         )
     })?;
     let actor_id = envelope.actor.0.clone();
-    let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-
-    let signature = parse_request_signature("POST", path, headers, &data.domain, Some(body))
-        .map_err(|e| signature_refusal(&e))?;
     let owner = signature.key_owner().map_err(|e| signature_refusal(&e))?;
     if owner != actor_id {
         return Err(refuse(

@@ -183,11 +183,19 @@ impl PendingSignature {
     }
 
     /// The actor owning the key: the key id without its fragment (Mastodon, Lemmy and the
-    /// federation crate all publish keys as `<actor>#main-key`).
+    /// federation crate all publish keys as `<actor>#main-key`), or without a last `/main-key`
+    /// path segment (GoToSocial publishes `<actor>/main-key`).
     pub fn key_owner(&self) -> Result<Url, VerifyError> {
         let mut url = Url::parse(self.key_id())
             .map_err(|_| VerifyError::Malformed("keyId is not a URL".into()))?;
         url.set_fragment(None);
+        if url.query().is_none()
+            && let Some(actor_path) = url.path().strip_suffix("/main-key")
+            && !actor_path.is_empty()
+        {
+            let actor_path = actor_path.to_string();
+            url.set_path(&actor_path);
+        }
         Ok(url)
     }
 
@@ -347,6 +355,36 @@ mod tests {
             sig.verify(&cache, &public),
             Err(VerifyError::Invalid(_))
         ));
+    }
+
+    #[test]
+    fn key_owner_is_read_from_mastodon_and_gotosocial_key_ids() {
+        let owner = |key_id: &str| {
+            let mut h = HeaderMap::new();
+            let sig = format!(
+                r#"keyId="{key_id}",algorithm="hs2019",headers="(request-target) host date",signature="AAAA""#
+            );
+            h.insert("signature", HeaderValue::from_str(&sig).unwrap());
+            h.insert("host", HeaderValue::from_static("b.example"));
+            h.insert(
+                "date",
+                HeaderValue::from_str(&httpdate::fmt_http_date(std::time::SystemTime::now()))
+                    .unwrap(),
+            );
+            parse_request_signature("GET", "/", &h, "b.example", None)
+                .unwrap()
+                .key_owner()
+                .unwrap()
+                .to_string()
+        };
+        let alice = "https://a.example/users/alice";
+        assert_eq!(owner("https://a.example/users/alice#main-key"), alice);
+        assert_eq!(owner("https://a.example/users/alice/main-key"), alice);
+        assert_eq!(owner("https://a.example/users/alice"), alice);
+        assert_eq!(
+            owner("https://a.example/users/alice/other-key"),
+            "https://a.example/users/alice/other-key"
+        );
     }
 
     #[test]

@@ -38,9 +38,10 @@ pub struct NoteJson {
         skip_serializing_if = "Option::is_none"
     )]
     pub context: Option<Value>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", deserialize_with = "post_type")]
     pub kind: String,
     pub id: Url,
+    #[serde(deserialize_with = "crate::federation::activities::first_id")]
     pub attributed_to: IdRef,
     #[serde(default)]
     pub content: Option<String>,
@@ -68,6 +69,26 @@ pub struct NoteJson {
         deserialize_with = "activitypub_federation::protocol::helpers::deserialize_skip_error"
     )]
     pub url: Option<Url>,
+}
+
+/// Reads `type`, also given as a list (`["Note", "Article"]`): the first type we store, else
+/// the first given.
+fn post_type<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    match OneOrMany::deserialize(d)? {
+        OneOrMany::One(t) => Ok(t),
+        OneOrMany::Many(types) => types
+            .iter()
+            .find(|t| POST_TYPES.contains(&t.as_str()))
+            .or(types.first())
+            .cloned()
+            .ok_or_else(|| serde::de::Error::custom("type is an empty list")),
+    }
 }
 
 /// The id of the Create activity that published a post.

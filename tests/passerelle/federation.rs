@@ -273,9 +273,20 @@ async fn inbox_checks(backend: Backend) {
     assert!(r.text().await.unwrap().contains("Like"));
     let broken = json!({"type": "Create", "id": format!("{}/activities/3", remote.base), "actor": remote.actor, "object": 42});
     assert_eq!(remote.post(&app, &remote.key, &broken).await.status(), 400);
+    // not JSON: 401 unsigned (the signature is checked first, whatever the body), 400 signed
     let r = app
         .http
         .post(app.url("/inbox"))
+        .body("not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let headers = sign_post(&remote.key, &url, b"not json").unwrap();
+    let r = app
+        .http
+        .post(url.clone())
+        .headers(headers)
         .body("not json")
         .send()
         .await
@@ -369,3 +380,62 @@ async fn signed_fetches(backend: Backend) {
     assert_eq!(get(private, Some(remote.key.clone())).await, 200);
 }
 both_backends!(signed_fetches);
+
+/// What other servers send beyond our own habits is read: an embedded actor and object, extra
+/// contexts, unknown properties and an integrity proof; what we answer uses URLs for `actor`
+/// and `object`. WebFinger answers both `acct:` and the actor's URL.
+async fn tolerant_reading_and_webfinger_forms(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    app.member("dana").await;
+    let remote = fake_remote().await;
+    let dana = app.url("/users/dana");
+    let follow = json!({
+        "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/data-integrity/v1",
+            {"ex": "https://example.org/ns#", "mood": "ex:mood"}],
+        "type": "Follow",
+        "id": format!("{}/follows/embedded", remote.base),
+        "actor": {"type": "Person", "id": remote.actor, "preferredUsername": "mallory"},
+        "object": {"type": "Person", "id": dana},
+        "mood": "curious",
+        "proof": {"type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022",
+            "verificationMethod": format!("{}#ed25519-key", remote.actor),
+            "proofPurpose": "assertionMethod", "proofValue": "z3FXQmZ7Kv8Uq1d"},
+    });
+    let r = remote.post(&app, &remote.key, &follow).await;
+    assert_eq!(r.status(), 202, "{}", r.text().await.unwrap());
+    let accept = eventually(10, || async {
+        remote
+            .received
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|a| a["type"] == "Accept")
+            .cloned()
+    })
+    .await;
+    assert_eq!(accept["actor"], dana.as_str());
+    assert_eq!(accept["object"]["actor"], remote.actor.as_str());
+    assert_eq!(accept["object"]["object"], dana.as_str());
+
+    let domain = app.base.trim_start_matches("http://").to_string();
+    for resource in [format!("acct:dana@{domain}"), dana.clone()] {
+        let r = app
+            .http
+            .get(app.url(&format!(
+                "/.well-known/webfinger?{}",
+                url::form_urlencoded::Serializer::new(String::new())
+                    .append_pair("resource", &resource)
+                    .finish()
+            )))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{resource}");
+        let jrd: Value = r.json().await.unwrap();
+        assert_eq!(jrd["subject"], format!("acct:dana@{domain}"));
+        assert_eq!(jrd["links"][0]["href"], dana.as_str(), "{resource}");
+    }
+}
+both_backends!(tolerant_reading_and_webfinger_forms);

@@ -6,6 +6,7 @@
 mod api;
 mod cli;
 mod federation;
+mod fixtures;
 mod organisations;
 mod profiles;
 mod web;

@@ -2,7 +2,10 @@
 //! SQLite and on PostgreSQL (the latter when `PASSERELLE_TEST_POSTGRES_URL` is set, as in CI).
 
 mod delivery;
+mod fedify;
+mod jsonld;
 mod organisations;
+mod pasture;
 mod people;
 mod profiles;
 mod security;

@@ -88,6 +88,25 @@ impl<'de> Deserialize<'de> for IdRef {
     }
 }
 
+/// Reads a property that names one actor but may come as a list (`attributedTo` is a list for
+/// some servers): the first URL or embedded object with an `id` is kept.
+pub fn first_id<'de, D: Deserializer<'de>>(d: D) -> Result<IdRef, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        Many(Vec<serde_json::Value>),
+        One(serde_json::Value),
+    }
+    let values = match OneOrMany::deserialize(d)? {
+        OneOrMany::One(v) => vec![v],
+        OneOrMany::Many(v) => v,
+    };
+    values
+        .into_iter()
+        .find_map(|v| serde_json::from_value::<IdRef>(v).ok())
+        .ok_or_else(|| serde::de::Error::custom("expected a URL or an object with an id"))
+}
+
 /// Reads `to`/`cc` whether given as one value or a list, skipping entries that are not URLs.
 pub fn one_or_many_urls<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Url>, D::Error> {
     #[derive(Deserialize)]
@@ -118,6 +137,28 @@ mod tests {
     struct Addressed {
         #[serde(default, deserialize_with = "super::one_or_many_urls")]
         to: Vec<url::Url>,
+    }
+
+    #[derive(serde::Deserialize)]
+    struct Attributed {
+        #[serde(deserialize_with = "super::first_id")]
+        by: super::IdRef,
+    }
+
+    #[test]
+    fn one_actor_is_read_from_a_value_an_object_or_a_list() {
+        let read = |j: &str| serde_json::from_str::<Attributed>(j).map(|a| a.by.0.to_string());
+        let a = "https://a.example/u";
+        for json in [
+            r#"{"by": "https://a.example/u"}"#,
+            r#"{"by": ["https://a.example/u", "https://a.example/v"]}"#,
+            r#"{"by": {"type": "Person", "id": "https://a.example/u"}}"#,
+            r#"{"by": [{"type": "Person", "id": "https://a.example/u"}]}"#,
+        ] {
+            assert_eq!(read(json).unwrap(), a, "{json}");
+        }
+        assert!(read(r#"{"by": []}"#).is_err());
+        assert!(read(r#"{"by": 3}"#).is_err());
     }
 
     #[test]

@@ -1,0 +1,165 @@
+//! Every kind of JSON document the server serves or sends is valid ActivityStreams JSON-LD,
+//! checked offline: expanded with bundled contexts only, with no term its contexts leave
+//! undefined. The activities are those a Fedify peer received from us.
+
+use crate::{both_backends, instance};
+use federation_tests::{Backend, eventually, peers::FedifyPeer, peers::check_jsonld};
+use serde_json::{Value, json};
+
+async fn served_and_sent_documents_are_valid_jsonld(backend: Backend) {
+    let (a, peer) = tokio::join!(instance(backend, "a"), FedifyPeer::start());
+    let peer = peer.unwrap();
+    let alice = a.member("alice").await.unwrap();
+    let alice_actor = a.url("/users/alice");
+    let profile = json!({"display_name": "Alice Martin", "bio": "Ingénieure\n\nhttps://example.org",
+        "avatar_url": "https://example.org/a.png"});
+    let (s, _) = alice
+        .send(reqwest::Method::PUT, "/api/v1/me/profile", profile)
+        .await
+        .unwrap();
+    assert_eq!(s, 200);
+
+    // everything alice can send: Accept, Follow, Create, Update (post and profile), Delete,
+    // Undo, Reject
+    peer.act("follow", "ana", json!({"target": alice_actor}))
+        .await
+        .unwrap();
+    let ana_id = alice.follow_accepted(&peer.handle("ana")).await.unwrap();
+    let public = alice.write("Bonjour à tous", "public").await.unwrap();
+    let unlisted = alice.write("Discret", "unlisted").await.unwrap();
+    let followers_only = alice.write("Entre nous", "followers").await.unwrap();
+    let (s, _) = alice
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/posts/{}", public["id"]),
+            json!({"text": "Bonjour à toutes et à tous", "language": "fr"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 200);
+    let (s, _) = alice
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/posts/{}", unlisted["id"]),
+            json!({}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 204);
+    let (s, _) = alice
+        .send(
+            reqwest::Method::PUT,
+            "/api/v1/me/profile",
+            json!({"display_name": "Alice M.", "locked": true}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 200);
+
+    // what is served, while alice has a follower and a followed account
+    let http = reqwest::Client::new();
+    let mut documents: Vec<(String, Value)> = vec![];
+    let paths = [
+        "/users/alice".to_string(),
+        "/actor".to_string(),
+        "/actor/outbox".to_string(),
+        "/users/alice/outbox".to_string(),
+        "/users/alice/outbox?page=true".to_string(),
+        "/users/alice/followers".to_string(),
+        "/users/alice/followers?page=1".to_string(),
+        "/users/alice/following".to_string(),
+        "/users/alice/following?page=1".to_string(),
+        url_path(&public["ap_id"]),
+        url_path(&unlisted["ap_id"]),
+    ];
+    for path in paths {
+        let r = http
+            .get(a.url(&path))
+            .header("accept", "application/activity+json")
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        assert!(status == 200 || status == 410, "{path}: {status}");
+        let doc: Value = r.json().await.unwrap();
+        documents.push((format!("GET {path} ({status})"), doc));
+    }
+    let page = &documents[4].1;
+    assert!(
+        page["orderedItems"]
+            .as_array()
+            .is_some_and(|i| !i.is_empty()),
+        "{page}"
+    );
+
+    let (s, _) = alice
+        .post(&format!("/api/v1/accounts/{ana_id}/unfollow"), json!({}))
+        .await
+        .unwrap();
+    assert_eq!(s, 204);
+    let (s, _) = alice
+        .post(
+            &format!("/api/v1/follow-requests/{ana_id}/refuse"),
+            json!({}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 204);
+
+    let kinds = [
+        "Accept", "Follow", "Create", "Update", "Delete", "Undo", "Reject",
+    ];
+    let sent = eventually(20, "every kind of activity reached Fedify", || async {
+        let received = peer.received().await.ok()?;
+        let has = |k: &str| received.iter().any(|r| r["activity"]["type"] == k);
+        let person_update = received.iter().any(|r| {
+            r["activity"]["type"] == "Update" && r["activity"]["object"]["type"] == "Person"
+        });
+        let posts = received
+            .iter()
+            .filter(|r| r["activity"]["type"] == "Create")
+            .count();
+        (kinds.iter().all(|k| has(k)) && person_update && posts == 3).then_some(received)
+    })
+    .await;
+    assert!(
+        sent.iter()
+            .any(|r| r["activity"]["object"]["id"] == followers_only["ap_id"]),
+        "the followers-only post was delivered"
+    );
+    for r in sent {
+        let activity = &r["activity"];
+        assert_eq!(r["status"], 202, "Fedify refused {activity}");
+        // Lemmy rejects embedded actors: ours are always URLs, and so are the objects of
+        // Follow and Delete, and the actor and object of an answered Follow
+        assert!(activity["actor"].is_string(), "{activity}");
+        let object = &activity["object"];
+        match activity["type"].as_str().unwrap_or_default() {
+            "Follow" | "Delete" => assert!(object.is_string(), "{activity}"),
+            "Accept" | "Reject" | "Undo" => assert!(
+                object["actor"].is_string() && object["object"].is_string(),
+                "{activity}"
+            ),
+            _ => {
+                if object["type"] == "Note" {
+                    assert!(object["attributedTo"].is_string(), "{activity}");
+                }
+            }
+        }
+        let name = format!(
+            "sent {} {}",
+            activity["type"].as_str().unwrap_or("?"),
+            activity["object"]["type"].as_str().unwrap_or("(by id)")
+        );
+        documents.push((name, activity.clone()));
+    }
+    check_jsonld(&documents)
+        .await
+        .unwrap_or_else(|e| panic!("{e:#}"));
+}
+both_backends!(served_and_sent_documents_are_valid_jsonld);
+
+fn url_path(ap_id: &Value) -> String {
+    let url = url::Url::parse(ap_id.as_str().unwrap()).unwrap();
+    url.path().to_string()
+}
