@@ -287,12 +287,14 @@ fn send_update(conn: &mut DbConn, state: &AppState, actor: &DbActor) -> AppResul
         .into_iter()
         .chain(followers)
         .collect();
-    let update = Update::of_actor(
+    let mut update = Update::of_actor(
         outbox::new_id(&state.base_url, "activities"),
         actor,
         json,
         to,
     );
+    // the actor carries the organisation's terms
+    update.context = Some(federation::organisation_context());
     let inboxes = follows::model::follower_inboxes(conn, actor.id)?;
     outbox::enqueue(conn, &state.domain, actor, &update, inboxes)?;
     Ok(())

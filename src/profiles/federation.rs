@@ -82,7 +82,11 @@ pub fn profile_context_terms() -> Vec<(&'static str, Value)> {
             schema("educationalCredentialAwarded"),
         ),
         ("visibility", pst("visibility")),
-        ("sectionVisibility", pst("sectionVisibility")),
+        // a JSON literal: its keys name sections of this document, not vocabulary terms
+        (
+            "sectionVisibility",
+            json!({"@id": "pst:sectionVisibility", "@type": "@json"}),
+        ),
     ]
 }
 

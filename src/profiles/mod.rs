@@ -133,12 +133,14 @@ pub(crate) fn send_actor_update(
         .into_iter()
         .chain(followers)
         .collect();
-    let update = Update::of_actor(
+    let mut update = Update::of_actor(
         outbox::new_id(&state.base_url, "activities"),
         actor,
         json,
         to,
     );
+    // the actor carries the profile's terms
+    update.context = Some(federation::profile_context());
     let inboxes = follows::model::follower_inboxes(conn, actor.id)?;
     outbox::enqueue(conn, &state.domain, actor, &update, inboxes)?;
     Ok(())

@@ -56,6 +56,45 @@ async fn served_and_sent_documents_are_valid_jsonld(backend: Backend) {
         .unwrap();
     assert_eq!(s, 200);
 
+    // a published professional profile (in the actor and on its own) and an organisation
+    let (s, v) = alice
+        .send(
+            reqwest::Method::PUT,
+            "/api/v1/me/profile/draft",
+            json!({
+                "inLanguage": "fr", "headline": "Ingénieure", "seeks": ["job"],
+                "homeLocation": {"addressLocality": "Lyon", "addressRegion": "Rhône"},
+                "knowsLanguage": [{"name": "Français", "proficiency": "native"}],
+                "links": [{"name": "Blog", "href": "https://blog.example", "username": "alice"}],
+                "skills": [{"name": "Soudure", "skillLevel": "confirmée", "keywords": ["TIG"]}],
+                "experiences": [{"experienceKind": "volunteering", "name": "Bénévole",
+                    "organizationName": "Restos", "placeName": "Lyon", "url": "https://restos.example",
+                    "startDate": "2019-07", "ongoing": true, "approximateDates": true,
+                    "description": "Cuisine", "motivation": "Les gens", "skills": ["Cuisine"],
+                    "inLanguage": "fr", "visibility": "public"}],
+                "education": [{"name": "CAP", "educationalCredentialAwarded": "CAP",
+                    "startDate": "2015", "endDate": "2017", "visibility": "public"}]
+            }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 200, "{v}");
+    let (s, v) = alice
+        .post("/api/v1/me/profile/publish", json!({}))
+        .await
+        .unwrap();
+    assert_eq!(s, 200, "{v}");
+    let (s, v) = alice
+        .post(
+            "/api/v1/organisations",
+            json!({"handle": "atelier", "name": "L'Atelier", "sector": "Bâtiment",
+                   "size": "10-49", "location": "Lyon", "website": "https://atelier.example",
+                   "logo_url": "https://atelier.example/logo.png"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 201, "{v}");
+
     // what is served, while alice has a follower and a followed account
     let http = reqwest::Client::new();
     let mut documents: Vec<(String, Value)> = vec![];
@@ -71,6 +110,11 @@ async fn served_and_sent_documents_are_valid_jsonld(backend: Backend) {
         "/users/alice/following?page=1".to_string(),
         url_path(&public["ap_id"]),
         url_path(&unlisted["ap_id"]),
+        "/users/alice/profile".to_string(),
+        "/orgs/atelier".to_string(),
+        "/orgs/atelier/outbox".to_string(),
+        "/orgs/atelier/followers".to_string(),
+        "/orgs/atelier/following".to_string(),
     ];
     for path in paths {
         let r = http
