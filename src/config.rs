@@ -67,6 +67,9 @@ pub struct DatabaseConfig {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct FederationConfig {
+    /// Whom this instance federates with: everyone but blocked servers (`open`), or only
+    /// servers listed as allowed and partners (`allowlist`).
+    pub mode: FederationMode,
     /// Allow plain-http federation with loopback hosts such as `localhost:PORT`. Unset means on
     /// only when `instance.domain` is `localhost[:port]`.
     pub allow_insecure_local: Option<bool>,
@@ -93,6 +96,14 @@ pub struct FederationConfig {
     /// Timeout for every outgoing HTTP request.
     #[serde(with = "humantime_serde")]
     pub request_timeout: Duration,
+}
+
+/// See [`FederationConfig::mode`].
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum FederationMode {
+    Open,
+    Allowlist,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -137,6 +148,7 @@ impl Default for DatabaseConfig {
 impl Default for FederationConfig {
     fn default() -> Self {
         FederationConfig {
+            mode: FederationMode::Open,
             allow_insecure_local: None,
             authorized_fetch: false,
             delivery_concurrency: 64,

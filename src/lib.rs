@@ -27,6 +27,10 @@ pub mod follows;
 pub mod html;
 /// Prometheus metrics and health check.
 pub mod metrics;
+/// Moderation: the audit log of administrators' and moderators' actions.
+pub mod moderation;
+/// Whom we federate with: federation mode, rules about other servers (allow, silence, block).
+pub mod peering;
 /// Short posts and the home feed.
 pub mod posts;
 /// Members' public profiles.

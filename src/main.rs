@@ -81,6 +81,46 @@ enum AdminCommand {
         #[arg(long, default_value_t = 14)]
         days: i64,
     },
+    /// Rules about other servers (allow, silence, block), CSV import and export.
+    #[command(subcommand)]
+    Instances(InstancesCommand),
+    /// The latest administrator and moderator actions, newest first.
+    Audit {
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+}
+
+#[derive(Subcommand)]
+enum InstancesCommand {
+    /// List the rules.
+    List,
+    /// Refuse all contact with a server and its subdomains.
+    Block {
+        /// `host` or `host:port`.
+        host: String,
+        /// Why (shown to the refused server).
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Keep a server's content out of public lists; follows still work.
+    Silence {
+        host: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// List a server as allowed (needed in allowlist mode).
+    Allow {
+        host: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Remove the rule on a server.
+    Remove { host: String },
+    /// Print the rules as CSV (#domain,#severity,#public_comment; readable by Mastodon).
+    Export,
+    /// Import a CSV block list (a file, or `-` for standard input). One bad line changes nothing.
+    Import { file: PathBuf },
 }
 
 #[derive(Args)]
@@ -204,6 +244,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 "  authorized fetch:  {}",
                 config.federation.authorized_fetch
             );
+            println!("  federation mode:   {:?}", config.federation.mode);
             Ok(())
         }
         Command::User(cmd) => {
@@ -258,12 +299,94 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Admin(AdminCommand::Instances(cmd)) => {
+            let state = passerelle::build_state(config, port).await?;
+            instances_command(&state, cmd).await
+        }
+        Command::Admin(AdminCommand::Audit { limit }) => {
+            let state = passerelle::build_state(config, port).await?;
+            let entries = state
+                .db
+                .read(move |c| passerelle::moderation::recent(c, limit.clamp(1, 10_000)))
+                .await
+                .map_err(explain)?;
+            for e in entries {
+                println!(
+                    "{}  {:<16} {:<20} {:<32} {}",
+                    e.at.format("%Y-%m-%d %H:%M:%S"),
+                    e.by.as_deref().unwrap_or("(command line)"),
+                    e.action,
+                    e.target,
+                    e.details
+                );
+            }
+            Ok(())
+        }
         Command::Admin(AdminCommand::Invite { days }) => {
             let state = passerelle::build_state(config, port).await?;
             let code = accounts::create_invitation(&state, None, days)
                 .await
                 .map_err(explain)?;
             println!("{code}");
+            Ok(())
+        }
+    }
+}
+
+async fn instances_command(
+    state: &passerelle::state::AppState,
+    cmd: InstancesCommand,
+) -> anyhow::Result<()> {
+    use passerelle::peering::{self, Policy, PolicyInput};
+    let set = |host: String, policy: Policy, reason: String| async move {
+        let view = peering::set_policy(state, None, &host, PolicyInput { policy, reason })
+            .await
+            .map_err(explain)?;
+        println!("{}: {}", view.host, view.policy.as_str());
+        Ok(())
+    };
+    match cmd {
+        InstancesCommand::List => {
+            let rules = peering::list(state).await.map_err(explain)?;
+            if rules.is_empty() {
+                println!(
+                    "no rules (federation mode: {:?})",
+                    state.config.federation.mode
+                );
+            }
+            for r in rules {
+                println!("{:<40} {:<8} {}", r.host, r.policy.as_str(), r.reason);
+            }
+            Ok(())
+        }
+        InstancesCommand::Block { host, reason } => set(host, Policy::Block, reason).await,
+        InstancesCommand::Silence { host, reason } => set(host, Policy::Silence, reason).await,
+        InstancesCommand::Allow { host, reason } => set(host, Policy::Allow, reason).await,
+        InstancesCommand::Remove { host } => {
+            peering::remove_policy(state, None, &host)
+                .await
+                .map_err(explain)?;
+            println!("rule on {host} removed");
+            Ok(())
+        }
+        InstancesCommand::Export => {
+            let rules = peering::list(state).await.map_err(explain)?;
+            print!("{}", peering::to_csv(&rules).map_err(explain)?);
+            Ok(())
+        }
+        InstancesCommand::Import { file } => {
+            let text = if file.as_os_str() == "-" {
+                let mut s = String::new();
+                std::io::stdin().read_to_string(&mut s)?;
+                s
+            } else {
+                std::fs::read_to_string(&file)
+                    .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?
+            };
+            let summary = peering::import_csv(state, None, &text)
+                .await
+                .map_err(explain)?;
+            println!("{} rule(s) written", summary.written);
             Ok(())
         }
     }

@@ -217,6 +217,12 @@ impl Page {
         crate::posts::api::delete,
         crate::posts::api::home,
         crate::posts::api::by_account,
+        crate::peering::api::list,
+        crate::peering::api::set,
+        crate::peering::api::remove,
+        crate::peering::api::export,
+        crate::peering::api::import,
+        crate::moderation::api::audit_log,
     ),
     components(schemas(ErrorBody, FieldError)),
     modifiers(&BearerAuth)
@@ -247,4 +253,6 @@ pub fn routes() -> Router {
         .merge(crate::profiles::api::routes())
         .merge(crate::follows::api::routes())
         .merge(crate::posts::api::routes())
+        .merge(crate::peering::api::routes())
+        .merge(crate::moderation::api::routes())
 }

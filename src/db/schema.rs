@@ -174,3 +174,32 @@ diesel::allow_tables_to_appear_in_same_query!(
     deliveries,
     received_activities,
 );
+
+// ---- peering and moderation (issue 6) ----
+
+diesel::table! {
+    instance_policies (id) {
+        id -> BigInt,
+        host -> Text,
+        policy -> Text,
+        reason -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        account_id -> Nullable<BigInt>,
+        action -> Text,
+        target -> Text,
+        details -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(audit_log -> accounts (account_id));
+
+diesel::allow_tables_to_appear_in_same_query!(audit_log, accounts);
+diesel::allow_tables_to_appear_in_same_query!(audit_log, actors);

@@ -229,6 +229,9 @@ async fn serve_instance(state: AppState, instance_id: i64, host: String) {
     let mut renewed = std::time::Instant::now();
     let renew_every = lease_length(&state) / 3;
     let mut delivered_any = false;
+    if drop_if_refused(&state, instance_id, &host).await {
+        return;
+    }
     loop {
         let batch = match state.db.read(move |c| next_batch(c, instance_id)).await {
             Ok(b) => b,
@@ -480,6 +483,47 @@ async fn record_refusal(
             Ok(())
         })
         .await
+}
+
+/// A server the peering rules refuse (blocked, or not listed in allowlist mode) gets nothing:
+/// its queue is dropped, with the reason kept as its last error. True if it was refused.
+async fn drop_if_refused(state: &AppState, instance_id: i64, host: &str) -> bool {
+    let mode = state.config.federation.mode;
+    let (label, host) = (host, host.to_string());
+    let me = state.node_id.clone();
+    let result = state
+        .db
+        .write(move |conn| {
+            let Err(refusal) = crate::peering::check_conn(conn, mode, &host) else {
+                return Ok(None);
+            };
+            let dropped =
+                diesel::delete(deliveries::table.filter(deliveries::instance_id.eq(instance_id)))
+                    .execute(conn)?;
+            let reason = format!("not delivered: {refusal}");
+            diesel::update(instances::table.find(instance_id))
+                .set((
+                    instances::last_error.eq(Some(&reason)),
+                    instances::last_error_at.eq(Some(now())),
+                ))
+                .execute(conn)?;
+            release_lease(conn, instance_id, &me)?;
+            Ok(Some((dropped, reason)))
+        })
+        .await;
+    match result {
+        Ok(None) => false,
+        Ok(Some((dropped, reason))) => {
+            tracing::info!("{dropped} deliveries dropped, {reason}");
+            state.metrics.delivery_failed(label, "refused");
+            true
+        }
+        Err(e) => {
+            tracing::warn!("cannot check the peering rules before delivering: {e}");
+            let _ = release(state, instance_id).await;
+            true
+        }
+    }
 }
 
 /// Delay before the `failures`-th retry: `initial × 2^(failures-1)`, capped at `max`.

@@ -148,6 +148,11 @@ pub async fn receive(
             AppError::BadRequest("activities of local actors are not accepted from outside".into()),
         ));
     }
+    // before anything is fetched or stored: a refused server gets 403 and its reason
+    let host = super::host_of(&actor_id).unwrap_or_default();
+    crate::peering::check(data, &host)
+        .await
+        .map_err(|e| refuse("policy", e))?;
     same_origin(&envelope.id, &actor_id).map_err(|e| refuse("origin", e))?;
     let known = what_we_know(data, &envelope.id, &actor_id)
         .await

@@ -97,18 +97,27 @@ pub fn context(extra: &[(&str, Value)]) -> Value {
     ])
 }
 
-/// Refuses URLs this instance must not talk to: plain http to anything but loopback hosts
-/// allowed by `federation.allow_insecure_local`.
+/// Refuses URLs this instance must not talk to, before every fetch the federation library
+/// makes: plain http to anything but loopback hosts allowed by
+/// `federation.allow_insecure_local`, and servers refused by the peering rules.
 #[derive(Clone)]
 struct PeeringVerifier {
     allow_insecure_local: bool,
+    state: AppState,
 }
 
 #[async_trait::async_trait]
 impl UrlVerifier for PeeringVerifier {
     async fn verify(&self, url: &Url) -> Result<(), activitypub_federation::error::Error> {
-        check_url_allowed(url, self.allow_insecure_local)
-            .map_err(|e| activitypub_federation::error::Error::Other(e.to_string()))
+        let other = |e: AppError| activitypub_federation::error::Error::Other(e.to_string());
+        check_url_allowed(url, self.allow_insecure_local).map_err(other)?;
+        if self.state.is_local_url(url) {
+            return Ok(());
+        }
+        let host = host_of(url).unwrap_or_default();
+        crate::peering::check(&self.state, &host)
+            .await
+            .map_err(other)
     }
 }
 
@@ -172,6 +181,7 @@ pub async fn federation_config(state: AppState) -> anyhow::Result<FederationConf
         .http_signature_compat(true)
         .url_verifier(Box::new(PeeringVerifier {
             allow_insecure_local: insecure,
+            state: state.clone(),
         }))
         .signed_fetch_actor(&state.instance_actor)
         .app_data(state)

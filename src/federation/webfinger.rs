@@ -153,6 +153,7 @@ pub async fn resolve_handle(data: &Data<AppState>, handle: &str) -> AppResult<Db
             .await?
             .ok_or_else(|| AppError::NotFound(format!("nobody is called @{user} here")));
     }
+    crate::peering::check(data, &host).await?;
     let (u, h) = (user.clone(), host.clone());
     if let Some(known) = data
         .db

@@ -2,6 +2,7 @@
 //! SQLite and on PostgreSQL (the latter when `PASSERELLE_TEST_POSTGRES_URL` is set, as in CI).
 
 mod delivery;
+mod peering;
 mod people;
 mod security;
 

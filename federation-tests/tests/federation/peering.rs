@@ -1,0 +1,288 @@
+//! Peering rules between real instances: allowlist mode, blocked servers, and what crosses
+//! the wire (or does not) because of them.
+
+use crate::{both_backends, instance};
+use federation_tests::{Backend, Instance, Member, eventually};
+use passerelle::federation::signatures::{SigningKey, sign_post};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// The signing key of a local actor of `inst`, read from its database.
+fn private_key(inst: &Instance, actor: &str) -> SigningKey {
+    use diesel::prelude::*;
+    use passerelle::db::schema::actors;
+    let db = inst.database().unwrap();
+    let id = actor.to_string();
+    let pem: Option<String> = db
+        .read_blocking(move |c| {
+            Ok(actors::table
+                .filter(actors::ap_id.eq(&id))
+                .select(actors::private_key_pem)
+                .get_result(c)?)
+        })
+        .unwrap();
+    SigningKey::from_pem(actor, &pem.unwrap()).unwrap()
+}
+
+/// How many actors of server `domain` the instance has stored.
+fn actors_from(inst: &Instance, domain: &str) -> i64 {
+    use diesel::prelude::*;
+    use passerelle::db::schema::actors;
+    let db = inst.database().unwrap();
+    let domain = domain.to_string();
+    db.read_blocking(move |c| {
+        Ok(actors::table
+            .filter(actors::domain.eq(&domain))
+            .count()
+            .get_result(c)?)
+    })
+    .unwrap()
+}
+
+/// Deliveries still queued on `inst` for server `host`.
+fn pending_deliveries_to(inst: &Instance, host: &str) -> i64 {
+    use diesel::prelude::*;
+    use passerelle::db::schema::{deliveries, instances};
+    let db = inst.database().unwrap();
+    let host = host.to_string();
+    db.read_blocking(move |c| {
+        Ok(deliveries::table
+            .inner_join(instances::table)
+            .filter(instances::host.eq(&host))
+            .count()
+            .get_result(c)?)
+    })
+    .unwrap()
+}
+
+/// POSTs `activity` to `to`'s shared inbox, signed by `from`'s actor `actor` as its server
+/// would; returns the status and the error message.
+async fn deliver_as(from: &Instance, actor: &str, to: &Instance, activity: Value) -> (u16, String) {
+    let key = private_key(from, actor);
+    let inbox = url::Url::parse(&to.url("/inbox")).unwrap();
+    let body = activity.to_string().into_bytes();
+    let headers = sign_post(&key, &inbox, &body).unwrap();
+    let r = reqwest::Client::new()
+        .post(inbox)
+        .headers(headers)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let v: Value = r.json().await.unwrap_or(Value::Null);
+    (
+        status,
+        v["message"].as_str().unwrap_or_default().to_string(),
+    )
+}
+
+fn follow(from: &Instance, actor: &str, object: &str) -> Value {
+    json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": from.url(&format!("/activities/{}", uuid_like())),
+        "type": "Follow",
+        "actor": actor,
+        "object": object,
+    })
+}
+
+fn uuid_like() -> String {
+    format!(
+        "{:x}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    )
+}
+
+async fn set_rule(admin: &Member, host: &str, policy: &str, reason: &str) {
+    let (s, v) = admin
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/admin/instances/{host}"),
+            json!({"policy": policy, "reason": reason}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 200, "{v}");
+}
+
+/// An instance in allowlist mode federates with the server it allowed and refuses the other
+/// both ways: its activities are answered 403 with a reason and nothing is stored, and nothing
+/// is delivered to it.
+async fn allowlist_mode(backend: Backend) {
+    let (a, b, c) = tokio::join!(
+        instance(backend, "a"),
+        instance(backend, "b"),
+        instance(backend, "c")
+    );
+    let mut a = a;
+    let alice = a.admin("alice").await.unwrap();
+    let bob = b.member("bob").await.unwrap();
+    let carol = c.member("carol").await.unwrap();
+    // while A is open, both follow alice
+    bob.follow_accepted(&alice.handle).await.unwrap();
+    carol.follow_accepted(&alice.handle).await.unwrap();
+    set_rule(&alice, &b.domain(), "allow", "partner network").await;
+
+    a.restart_with(env(&[("PASSERELLE_FEDERATION__MODE", "allowlist")]))
+        .await
+        .unwrap();
+    alice
+        .write("Offre de stage en alternance", "public")
+        .await
+        .unwrap();
+    eventually(15, "the allowed server receives the post", || async {
+        (bob.home().await.ok()?.len() == 1).then_some(())
+    })
+    .await;
+    // the unlisted server got nothing, and nothing stays queued for it
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(carol.home().await.unwrap().is_empty());
+    assert_eq!(pending_deliveries_to(&a, &c.domain()), 0);
+
+    // an activity from the unlisted server: 403 with a reason, and its actor is not stored
+    c.member("dave").await.unwrap();
+    let known = actors_from(&a, &c.domain());
+    let dave_actor = c.url("/users/dave");
+    let (status, message) = deliver_as(
+        &c,
+        &dave_actor,
+        &a,
+        follow(&c, &dave_actor, &a.url("/users/alice")),
+    )
+    .await;
+    assert_eq!(status, 403, "{message}");
+    assert!(message.contains("allowlist"), "{message}");
+    assert!(message.contains(&c.domain()), "{message}");
+    assert_eq!(
+        actors_from(&a, &c.domain()),
+        known,
+        "dave was not fetched nor stored"
+    );
+
+    // and A does not fetch from it either
+    let (s, v) = alice
+        .get(&format!(
+            "/api/v1/accounts/lookup?handle=dave@{}",
+            c.domain()
+        ))
+        .await
+        .unwrap();
+    assert_eq!(s, 403, "{v}");
+    assert_eq!(actors_from(&a, &c.domain()), known);
+
+    // the allowed server still speaks: bob's new follower request is accepted
+    let (s, _) = bob
+        .post(
+            &format!(
+                "/api/v1/accounts/{}/unfollow",
+                bob.lookup(&alice.handle).await.unwrap()
+            ),
+            json!({}),
+        )
+        .await
+        .unwrap();
+    assert!((200..300).contains(&s), "unfollow: {s}");
+    bob.follow_accepted(&alice.handle).await.unwrap();
+}
+both_backends!(allowlist_mode);
+
+/// A blocked server (open mode) is refused with the administrators' reason, is not fetched,
+/// and is not delivered to; the block is in the audit log and in the CSV export.
+async fn blocked_instance(backend: Backend) {
+    let (a, b, c) = tokio::join!(
+        instance(backend, "a"),
+        instance(backend, "b"),
+        instance(backend, "c")
+    );
+    let alice = a.admin("alice").await.unwrap();
+    let bob = b.member("bob").await.unwrap();
+    let carol = c.member("carol").await.unwrap();
+    bob.follow_accepted(&alice.handle).await.unwrap();
+    carol.follow_accepted(&alice.handle).await.unwrap();
+
+    set_rule(&alice, &c.domain(), "block", "harassment campaign").await;
+    alice
+        .write("Réunion des bénévoles", "public")
+        .await
+        .unwrap();
+    eventually(15, "the other follower receives the post", || async {
+        (bob.home().await.ok()?.len() == 1).then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(
+        carol.home().await.unwrap().is_empty(),
+        "nothing delivered to a blocked server"
+    );
+
+    let carol_actor = c.url("/users/carol");
+    let (status, message) = deliver_as(
+        &c,
+        &carol_actor,
+        &a,
+        follow(&c, &carol_actor, &a.url("/users/alice")),
+    )
+    .await;
+    assert_eq!(status, 403, "{message}");
+    assert!(message.contains("harassment campaign"), "{message}");
+    let (s, v) = alice
+        .get(&format!(
+            "/api/v1/accounts/lookup?handle=carol@{}",
+            c.domain()
+        ))
+        .await
+        .unwrap();
+    assert_eq!(s, 403, "{v}");
+
+    // recorded, exported, and only administrators may do this
+    let (s, log) = alice.get("/api/v1/admin/audit").await.unwrap();
+    assert_eq!(s, 200);
+    assert_eq!(log[0]["action"], "instance.block");
+    assert_eq!(log[0]["target"], c.domain());
+    assert_eq!(log[0]["by"], "alice");
+    let r = reqwest::Client::new()
+        .get(a.url("/api/v1/admin/instances/export.csv"))
+        .bearer_auth(&alice.token)
+        .send()
+        .await
+        .unwrap();
+    let csv = r.text().await.unwrap();
+    assert!(
+        csv.contains(&format!("{},suspend,harassment campaign", c.domain())),
+        "{csv}"
+    );
+    let member = a.member("mallory").await.unwrap();
+    let (s, _) = member.get("/api/v1/admin/instances").await.unwrap();
+    assert_eq!(s, 403);
+
+    // unblocking lets the server speak again
+    let (s, _) = alice
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/admin/instances/{}", c.domain()),
+            json!({}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 204);
+    let (status, message) = deliver_as(
+        &c,
+        &carol_actor,
+        &a,
+        follow(&c, &carol_actor, &a.url("/users/alice")),
+    )
+    .await;
+    assert_eq!(status, 202, "{message}");
+}
+both_backends!(blocked_instance);
