@@ -73,6 +73,11 @@ pub struct FederationConfig {
     /// Allow plain-http federation with loopback hosts such as `localhost:PORT`. Unset means on
     /// only when `instance.domain` is `localhost[:port]`.
     pub allow_insecure_local: Option<bool>,
+    /// Let the server contact loopback, private and link-local addresses (`127.0.0.1`,
+    /// `10.0.0.1`, names resolving to them …). Off, a crafted actor or handle cannot make the
+    /// server reach internal services; local test instances still federate through `localhost`
+    /// names. Only for tests on a private network.
+    pub allow_private_addresses: bool,
     /// Require an HTTP signature on every ActivityPub fetch ("authorized fetch", "secure mode").
     pub authorized_fetch: bool,
     /// How many receiving instances are served in parallel by this node's delivery worker.
@@ -150,6 +155,7 @@ impl Default for FederationConfig {
         FederationConfig {
             mode: FederationMode::Open,
             allow_insecure_local: None,
+            allow_private_addresses: false,
             authorized_fetch: false,
             delivery_concurrency: 64,
             delivery_poll_interval: Duration::from_secs(5),

@@ -128,10 +128,11 @@ pub async fn build_state(config: Config, port: u16) -> anyhow::Result<AppState> 
         federation::instance::ensure_instance_actor(&db2, &base2, &domain2)
     })
     .await??;
-    let http = federation::http_client(
-        resolved.allow_insecure_local,
-        config.federation.request_timeout,
-    )?;
+    let url_policy = federation::UrlPolicy {
+        allow_insecure_local: resolved.allow_insecure_local,
+        allow_private_addresses: config.federation.allow_private_addresses,
+    };
+    let http = federation::http_client(url_policy, config.federation.request_timeout)?;
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
         .map(|h| h.trim().to_string())
         .unwrap_or_else(|_| "node".into());
@@ -140,6 +141,7 @@ pub async fn build_state(config: Config, port: u16) -> anyhow::Result<AppState> 
         domain: resolved.domain,
         base_url,
         allow_insecure_local: resolved.allow_insecure_local,
+        allow_private_addresses: config.federation.allow_private_addresses,
         secure_cookies: resolved.secure_cookies,
         db,
         keys: Default::default(),

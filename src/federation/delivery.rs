@@ -310,7 +310,7 @@ async fn send(state: &AppState, keys: &mut HashMap<i64, SigningKey>, p: &Pending
     let Ok(url) = Url::parse(&p.inbox) else {
         return Outcome::Refused("invalid inbox URL".into());
     };
-    if let Err(e) = super::check_url_allowed(&url, state.allow_insecure_local) {
+    if let Err(e) = super::check_url_allowed(&url, state.url_policy()) {
         return Outcome::Refused(e.to_string());
     }
     let body = p.json.clone().into_bytes();

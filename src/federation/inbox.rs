@@ -116,12 +116,7 @@ pub async fn receive(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Received, Refusal> {
-    let json: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
-        refuse(
-            "malformed",
-            AppError::BadRequest(format!("the body is not JSON: {e}")),
-        )
-    })?;
+    let json = super::parse_json(body).map_err(|e| refuse("malformed", AppError::BadRequest(e)))?;
     let envelope: Envelope = serde_json::from_value(json.clone()).map_err(|e| {
         refuse(
             "malformed",
@@ -289,7 +284,11 @@ async fn verified_actor(
     };
     let actor = match cached {
         Some(a) => a,
-        None => dereference(data, actor_id).await.map_err(fetch_error)?,
+        None => {
+            // said here in plain words (the federation library would only say "no domain")
+            super::check_url_allowed(actor_id, data.url_policy()).map_err(fetch_error)?;
+            dereference(data, actor_id).await.map_err(fetch_error)?
+        }
     };
     match signature.verify(&data.keys, &actor.public_key_pem) {
         Ok(()) => Ok(actor),

@@ -3,7 +3,7 @@
 
 use crate::{both_backends, instance};
 use federation_tests::{Backend, Instance, Member, eventually};
-use passerelle::federation::signatures::{SigningKey, sign_post};
+use passerelle::federation::signatures::{SigningKey, generate_keys, sign_post};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -286,3 +286,80 @@ async fn blocked_instance(backend: Backend) {
     assert_eq!(status, 202, "{message}");
 }
 both_backends!(blocked_instance);
+
+/// Signs `activity` with `key` and POSTs it to `to`'s shared inbox; returns the status, the
+/// message and how long the answer took.
+async fn post_signed(key: &SigningKey, to: &Instance, activity: Value) -> (u16, String, Duration) {
+    let inbox = url::Url::parse(&to.url("/inbox")).unwrap();
+    let body = activity.to_string().into_bytes();
+    let headers = sign_post(key, &inbox, &body).unwrap();
+    let started = std::time::Instant::now();
+    let r = reqwest::Client::new()
+        .post(inbox)
+        .headers(headers)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let v: Value = r.json().await.unwrap_or(Value::Null);
+    let message = v["message"].as_str().unwrap_or_default().to_string();
+    (status, message, started.elapsed())
+}
+
+/// An activity from a made-up actor at `base` (which the inbox must fetch to check the key).
+fn crafted(base: &str) -> (SigningKey, Value) {
+    let actor = format!("{base}/users/mallory");
+    let key = SigningKey::from_pem(&actor, &generate_keys().unwrap().private_key_pem).unwrap();
+    let activity = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{base}/activities/1"),
+        "type": "Follow",
+        "actor": actor,
+        "object": "https://example.org/users/someone",
+    });
+    (key, activity)
+}
+
+/// A crafted actor on 127.0.0.1 or 10.0.0.1 does not make the server fetch it
+/// (`federation.allow_private_addresses` is off by default; these test instances still
+/// federate with each other through `localhost` names).
+async fn private_addresses_are_not_fetched(backend: Backend) {
+    let a = instance(backend, "a").await;
+    // a listener standing for an internal service: it must never be contacted by A
+    let internal = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = internal.local_addr().unwrap().port();
+    let (key, activity) = crafted(&format!("http://127.0.0.1:{port}"));
+    let (status, message, _) = post_signed(&key, &a, activity.clone()).await;
+    assert_eq!(status, 401, "{message}");
+    assert!(message.contains("127.0.0.1"), "{message}");
+    assert!(message.contains("private"), "{message}");
+    let contacted = tokio::time::timeout(Duration::from_millis(300), internal.accept()).await;
+    assert!(contacted.is_err(), "A connected to the internal address");
+
+    let (key, activity) = crafted("https://10.0.0.1");
+    let (status, message, took) = post_signed(&key, &a, activity).await;
+    assert_eq!(status, 401, "{message}");
+    assert!(message.contains("10.0.0.1"), "{message}");
+    assert!(
+        took < Duration::from_secs(1),
+        "refused without trying: {took:?}"
+    );
+
+    // the same lookups by handle are refused with a clear message
+    let alice = a.member("alice").await.unwrap();
+    let (s, v) = alice
+        .get(&format!(
+            "/api/v1/accounts/lookup?handle=x@127.0.0.1:{port}"
+        ))
+        .await
+        .unwrap();
+    assert_eq!(s, 400, "{v}");
+    assert!(v["message"].as_str().unwrap().contains("private"), "{v}");
+    let (s, v) = alice
+        .get("/api/v1/accounts/lookup?handle=x@10.0.0.1")
+        .await
+        .unwrap();
+    assert_eq!(s, 400, "{v}");
+}
+both_backends!(private_addresses_are_not_fetched);
