@@ -35,6 +35,8 @@ pub mod peering;
 pub mod posts;
 /// Members' public profiles.
 pub mod profiles;
+/// Rate limits per client address, account and remote server (429 with Retry-After).
+pub mod rate_limit;
 /// The state shared by handlers and workers.
 pub mod state;
 /// Server-rendered HTML interface.
@@ -83,10 +85,24 @@ fn federation_routes() -> Router {
 /// The whole HTTP application of one instance.
 pub fn app(federation: FederationConfig<AppState>) -> Router {
     let max_body = federation.config.server.max_body_bytes;
+    // pages load only our own scripts and styles; pictures may come from other servers
+    let images = if federation.allow_insecure_local {
+        "'self' https: http: data:"
+    } else {
+        "'self' https: data:"
+    };
+    let csp = format!(
+        "default-src 'self'; img-src {images}; object-src 'none'; base-uri 'none'; \
+         frame-ancestors 'none'; form-action 'self'"
+    );
+    let csp = HeaderValue::from_str(&csp).expect("a valid header value");
+    let hsts = (federation.base_url.scheme() == "https")
+        .then(|| HeaderValue::from_static("max-age=31536000"));
     Router::new()
         .merge(federation_routes())
         .merge(api::routes())
         .merge(web::routes())
+        .layer(middleware::from_fn(rate_limit::per_ip))
         .layer(middleware::from_fn(metrics::count_requests))
         .layer(FederationMiddleware::new(federation))
         .layer(DefaultBodyLimit::max(max_body))
@@ -101,6 +117,14 @@ pub fn app(federation: FederationConfig<AppState>) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            csp,
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            move |_: &axum::http::Response<_>| hsts.clone(),
         ))
 }
 
@@ -149,6 +173,7 @@ pub async fn build_state(config: Config, port: u16) -> anyhow::Result<AppState> 
         delivery_wakeup: Default::default(),
         http,
         i18n: Default::default(),
+        limits: rate_limit::RateLimits::new(&config.limits),
         instance_actor,
         config,
     }))
@@ -184,7 +209,8 @@ pub async fn start(config: Config, listener: TcpListener) -> anyhow::Result<Serv
     let router = app(federation);
     let worker = tokio::spawn(federation::delivery::run(state.clone()));
     let http = tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, router).await {
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        if let Err(e) = axum::serve(listener, service).await {
             tracing::error!("HTTP server stopped: {e}");
         }
     });

@@ -34,6 +34,8 @@ pub struct AppStateInner {
     /// that refuses private addresses.
     pub http: reqwest::Client,
     pub i18n: I18n,
+    /// Rate limits of this process (per node).
+    pub limits: crate::rate_limit::RateLimits,
     /// The instance's own `Application` actor, which signs fetches and speaks for the server.
     pub instance_actor: DbActor,
 }

@@ -58,6 +58,9 @@ pub fn test_env() -> Vec<(String, String)> {
         ("PASSERELLE_FEDERATION__DELIVERY_POLL_INTERVAL", "200ms"),
         ("PASSERELLE_FEDERATION__REQUEST_TIMEOUT", "2s"),
         ("PASSERELLE_DATABASE__POOL_SIZE", "4"),
+        // the harness polls and signs up far faster than people do; the rate-limit scenario
+        // turns them back on
+        ("PASSERELLE_LIMITS__ENABLED", "false"),
     ]
     .iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))

@@ -264,6 +264,7 @@ pub async fn register(state: &AppState, input: RegistrationInput) -> AppResult<M
 
 /// Checks a username and password; the same error whether the name or the password is wrong.
 pub async fn login(state: &AppState, username: &str, password: &str) -> AppResult<Member> {
+    state.limits.check_signin_account(username)?;
     let (u, d) = (
         username.trim().trim_start_matches('@').to_string(),
         state.domain.clone(),

@@ -47,7 +47,12 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiMember {
                 .into_response()
             })?;
         match accounts::token_member(&data, token).await {
-            Ok(Some(m)) => Ok(ApiMember(m)),
+            Ok(Some(m)) => {
+                data.limits
+                    .check_api_account(m.account.id)
+                    .map_err(IntoResponse::into_response)?;
+                Ok(ApiMember(m))
+            }
             Ok(None) => Err(AppError::Unauthorized(
                 "this API token is not valid (revoked, or the account was closed)".into(),
             )

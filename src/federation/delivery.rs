@@ -58,6 +58,7 @@ pub async fn run(state: AppState) {
             if let Err(e) = cleanup(&state).await {
                 tracing::warn!("delivery cleanup failed: {e}");
             }
+            state.limits.forget_idle();
         }
         let free = concurrency.saturating_sub(running.len());
         let mut next_due = state.config.federation.delivery_poll_interval;

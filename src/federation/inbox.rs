@@ -145,6 +145,9 @@ pub async fn receive(
     }
     // before anything is fetched or stored: a refused server gets 403 and its reason
     let host = super::host_of(&actor_id).unwrap_or_default();
+    data.limits
+        .check_inbox(&host)
+        .map_err(|e| refuse("rate_limited", e))?;
     crate::peering::check(data, &host)
         .await
         .map_err(|e| refuse("policy", e))?;

@@ -122,6 +122,7 @@ fn followers_url(author: &DbActor) -> AppResult<Url> {
 
 /// A member writes a post: stored, and sent to their followers' servers.
 pub async fn create(state: &AppState, author: DbActor, input: PostInput) -> AppResult<DbPost> {
+    state.limits.check_post(author.id)?;
     let input = input.validate()?;
     let s = state.clone();
     let post = state

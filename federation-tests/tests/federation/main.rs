@@ -17,6 +17,13 @@ pub async fn instance(backend: Backend, name: &str) -> Instance {
         .unwrap_or_else(|e| panic!("instance {name} did not start: {e:#}"))
 }
 
+/// An instance with more settings (`PASSERELLE_*` variables).
+pub async fn instance_with(backend: Backend, name: &str, env: Vec<(String, String)>) -> Instance {
+    Instance::start_with(NODE, backend, name, env)
+        .await
+        .unwrap_or_else(|e| panic!("instance {name} did not start: {e:#}"))
+}
+
 /// Defines tests `$name::sqlite` and `$name::postgres` running the async fn `$name(backend)`.
 #[macro_export]
 macro_rules! both_backends {

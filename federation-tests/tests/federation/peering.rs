@@ -363,3 +363,104 @@ async fn private_addresses_are_not_fetched(backend: Backend) {
     assert_eq!(s, 400, "{v}");
 }
 both_backends!(private_addresses_are_not_fetched);
+
+/// The `Retry-After` of a 429 answer, in seconds.
+fn retry_after(r: &reqwest::Response) -> u64 {
+    r.headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("a 429 answer carries Retry-After in seconds")
+}
+
+/// Rate limits on sign-up (per address), sign-in and posting (per account) and the inbox (per
+/// remote server) answer 429 with `Retry-After`.
+async fn rate_limits(backend: Backend) {
+    let (a, b) = tokio::join!(
+        crate::instance_with(
+            backend,
+            "a",
+            env(&[
+                ("PASSERELLE_LIMITS__ENABLED", "true"),
+                ("PASSERELLE_LIMITS__SIGNUP_PER_IP", "2/1h"),
+                ("PASSERELLE_LIMITS__SIGNIN_PER_ACCOUNT", "4/1h"),
+                ("PASSERELLE_LIMITS__POSTS_PER_ACCOUNT", "2/1h"),
+                ("PASSERELLE_LIMITS__INBOX_PER_INSTANCE", "3/1h"),
+            ]),
+        ),
+        instance(backend, "b")
+    );
+    let http = reqwest::Client::new();
+    // sign-up: two from this address, then 429 (the harness's member() signs in once each)
+    let alice = a.member("alice").await.unwrap();
+    a.member("bruno").await.unwrap();
+    let r = http
+        .post(a.url("/api/v1/accounts"))
+        .json(&json!({"username": "chloe", "password": "a long enough password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 429);
+    assert!(retry_after(&r) > 60, "{:?}", r.headers());
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["error"], "rate_limited");
+    assert!(v["message"].as_str().unwrap().contains("sign-ups"), "{v}");
+
+    // sign-in attempts on one account: alice signed in once, three wrong guesses, then even the
+    // right password waits
+    for _ in 0..3 {
+        let r = http
+            .post(a.url("/api/v1/tokens"))
+            .json(&json!({"username": "alice", "password": "wrong guess"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401);
+    }
+    let r = http
+        .post(a.url("/api/v1/tokens"))
+        .json(&json!({"username": "alice", "password": "a long enough password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 429);
+    assert!(retry_after(&r) > 0);
+
+    // posting
+    alice.write("Un", "public").await.unwrap();
+    alice.write("Deux", "public").await.unwrap();
+    let (s, v) = alice
+        .post(
+            "/api/v1/posts",
+            json!({"text": "Trois", "visibility": "public"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 429, "{v}");
+
+    // the inbox, per remote server: B's activities beyond 3 wait
+    b.member("bob").await.unwrap();
+    let bob = b.url("/users/bob");
+    let key = private_key(&b, &bob);
+    let inbox = url::Url::parse(&a.url("/inbox")).unwrap();
+    let mut statuses = vec![];
+    for _ in 0..4 {
+        let body = follow(&b, &bob, &a.url("/users/alice"))
+            .to_string()
+            .into_bytes();
+        let headers = sign_post(&key, &inbox, &body).unwrap();
+        let r = http
+            .post(inbox.clone())
+            .headers(headers)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        statuses.push(r.status().as_u16());
+        if r.status() == 429 {
+            assert!(retry_after(&r) > 0);
+        }
+    }
+    assert_eq!(statuses, [202, 202, 202, 429]);
+}
+both_backends!(rate_limits);
