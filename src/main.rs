@@ -84,10 +84,31 @@ enum AdminCommand {
     /// Rules about other servers (allow, silence, block), CSV import and export.
     #[command(subcommand)]
     Instances(InstancesCommand),
+    /// The moderation queue, and resolving reports.
+    #[command(subcommand)]
+    Reports(ReportsCommand),
     /// The latest administrator and moderator actions, newest first.
     Audit {
         #[arg(long, default_value_t = 50)]
         limit: i64,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReportsCommand {
+    /// List reports (open ones, oldest first).
+    List {
+        /// Resolved reports too.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Resolve a report: dismiss, remove_content, suspend or block_instance.
+    Resolve {
+        id: i64,
+        action: String,
+        /// A note for the audit log (the block reason for block_instance).
+        #[arg(long, default_value = "")]
+        note: String,
     },
 }
 
@@ -303,6 +324,10 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let state = passerelle::build_state(config, port).await?;
             instances_command(&state, cmd).await
         }
+        Command::Admin(AdminCommand::Reports(cmd)) => {
+            let state = passerelle::build_state(config, port).await?;
+            reports_command(&state, cmd).await
+        }
         Command::Admin(AdminCommand::Audit { limit }) => {
             let state = passerelle::build_state(config, port).await?;
             let entries = state
@@ -328,6 +353,55 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 .await
                 .map_err(explain)?;
             println!("{code}");
+            Ok(())
+        }
+    }
+}
+
+async fn reports_command(
+    state: &passerelle::state::AppState,
+    cmd: ReportsCommand,
+) -> anyhow::Result<()> {
+    use passerelle::moderation::{self, Resolution, ResolveInput};
+    match cmd {
+        ReportsCommand::List { all } => {
+            let which = (!all).then(|| "open".to_string());
+            let reports = moderation::list_reports(state, which)
+                .await
+                .map_err(explain)?;
+            if reports.is_empty() {
+                println!("no reports");
+            }
+            for r in reports {
+                let from = r
+                    .reporter
+                    .map(|u| format!("by {u}"))
+                    .or(r.origin.map(|o| format!("from {o}")))
+                    .unwrap_or_default();
+                println!(
+                    "#{:<5} {:<9} {:<40} {:<24} {}{}",
+                    r.id,
+                    r.resolution.unwrap_or(r.state),
+                    r.account.handle,
+                    from,
+                    r.reason.replace('\n', " "),
+                    r.post_ap_id
+                        .map(|p| format!(" (post {p})"))
+                        .unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
+        ReportsCommand::Resolve { id, action, note } => {
+            let action = Resolution::parse(&action).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "unknown action `{action}`: use dismiss, remove_content, suspend or block_instance"
+                )
+            })?;
+            let r = moderation::resolve(state, None, id, ResolveInput { action, note })
+                .await
+                .map_err(explain)?;
+            println!("report #{} resolved: {}", r.id, action.as_str());
             Ok(())
         }
     }

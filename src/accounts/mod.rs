@@ -300,6 +300,13 @@ fn random_token() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// Suspends the account of a local actor (a moderator's decision, inside their transaction): it
+/// can no longer sign in, and its sessions and API tokens stop working at once (they are
+/// refused for disabled accounts). False if the actor has no account here.
+pub fn suspend(conn: &mut crate::db::DbConn, actor_id: i64) -> AppResult<bool> {
+    Ok(model::disable_by_actor(conn, actor_id)? == 1)
+}
+
 /// Only hashes of secrets are stored.
 pub fn token_hash(token: &str) -> String {
     Sha256::digest(token.as_bytes())

@@ -193,3 +193,10 @@ pub fn use_invitation(conn: &mut DbConn, code: &str, account_id: i64) -> QueryRe
 pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
     accounts::table.count().get_result(conn)
 }
+
+/// Marks the account of `actor_id` disabled; the number of accounts changed (0 or 1).
+pub fn disable_by_actor(conn: &mut DbConn, actor_id: i64) -> QueryResult<usize> {
+    diesel::update(accounts::table.filter(accounts::actor_id.eq(actor_id)))
+        .set(accounts::disabled.eq(true))
+        .execute(conn)
+}

@@ -68,9 +68,10 @@ impl ApiMember {
         if self.0.role() >= role {
             Ok(())
         } else {
-            Err(AppError::Forbidden(
-                "this needs administrator rights".into(),
-            ))
+            Err(AppError::Forbidden(match role {
+                Role::Admin => "this needs administrator rights".into(),
+                _ => "this needs moderator rights".into(),
+            }))
         }
     }
 }
@@ -228,6 +229,9 @@ impl Page {
         crate::peering::api::export,
         crate::peering::api::import,
         crate::moderation::api::audit_log,
+        crate::moderation::api::create_report,
+        crate::moderation::api::queue,
+        crate::moderation::api::resolve,
     ),
     components(schemas(ErrorBody, FieldError)),
     modifiers(&BearerAuth)

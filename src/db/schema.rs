@@ -199,7 +199,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    reports (id) {
+        id -> BigInt,
+        reporter_account_id -> Nullable<BigInt>,
+        origin_host -> Nullable<Text>,
+        flag_ap_id -> Nullable<Text>,
+        target_actor_id -> BigInt,
+        target_post_id -> Nullable<BigInt>,
+        reason -> Text,
+        forwarded -> Bool,
+        state -> Text,
+        resolution -> Nullable<Text>,
+        resolved_by -> Nullable<BigInt>,
+        resolved_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(audit_log -> accounts (account_id));
+diesel::joinable!(reports -> actors (target_actor_id));
 
 diesel::allow_tables_to_appear_in_same_query!(audit_log, accounts);
 diesel::allow_tables_to_appear_in_same_query!(audit_log, actors);
+diesel::allow_tables_to_appear_in_same_query!(reports, actors);
+diesel::allow_tables_to_appear_in_same_query!(reports, posts);
+diesel::allow_tables_to_appear_in_same_query!(reports, accounts);

@@ -1,8 +1,15 @@
-//! Moderation: the audit log of every administrator and moderator action. Reports and
-//! moderator actions on accounts are planned here (issue 6, second part).
+//! Moderation: reports (from members, or from other servers as `Flag`s), the moderation
+//! queue and moderators' decisions, and the audit log of every administrator and moderator
+//! action.
 
 pub mod api;
 pub mod model;
+pub mod reports;
+
+pub use reports::{
+    ReportInput, ReportView, Resolution, ResolveInput, list as list_reports, receive_report,
+    report, resolve,
+};
 
 use crate::{db::DbConn, error::AppResult};
 use serde::Serialize;

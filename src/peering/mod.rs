@@ -210,7 +210,9 @@ pub async fn set_policy(
     Ok(row.into())
 }
 
-fn apply_rule(
+/// Writes a rule, drops the queue of a blocked server and records the action, inside the
+/// caller's transaction (also used by moderators resolving a report).
+pub(crate) fn apply_rule(
     conn: &mut DbConn,
     by: Option<i64>,
     host: &str,

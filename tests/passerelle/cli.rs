@@ -166,6 +166,14 @@ fn instance_rules_block_import_export_and_audit() {
     assert!(o.status.success(), "{}", text(&o));
     let o = run(&["admin", "instances", "remove", "friend.example"], None);
     assert_eq!(o.status.code(), Some(1));
+    let o = run(&["admin", "reports", "list"], None);
+    assert!(text(&o).contains("no reports"), "{}", text(&o));
+    let o = run(&["admin", "reports", "resolve", "7", "nuke"], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("dismiss, remove_content"), "{}", text(&o));
+    let o = run(&["admin", "reports", "resolve", "7", "dismiss"], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("report not found"), "{}", text(&o));
     let o = run(&["admin", "audit"], None);
     let log = text(&o);
     assert!(log.contains("instance.remove"), "{log}");

@@ -464,3 +464,134 @@ async fn rate_limits(backend: Backend) {
     assert_eq!(statuses, [202, 202, 202, 429]);
 }
 both_backends!(rate_limits);
+
+/// The JSON of the last activity of `kind` emitted by `inst`.
+fn last_activity(inst: &Instance, kind: &str) -> Value {
+    use diesel::prelude::*;
+    use passerelle::db::schema::activities;
+    let db = inst.database().unwrap();
+    let kind = kind.to_string();
+    let json: String = db
+        .read_blocking(move |c| {
+            Ok(activities::table
+                .filter(activities::kind.eq(&kind))
+                .order(activities::id.desc())
+                .select(activities::json)
+                .first(c)?)
+        })
+        .unwrap();
+    serde_json::from_str(&json).unwrap()
+}
+
+/// A member of B reports a post of A's member and forwards the report: it reaches A's
+/// moderation queue from B's instance actor, without naming the reporter; A's moderator
+/// removes the post (gone on B too) and the decision is in the audit log. A local report leads
+/// to a suspension.
+async fn reports_and_moderation(backend: Backend) {
+    let (a, b) = tokio::join!(instance(backend, "a"), instance(backend, "b"));
+    let alice = a.admin("alice").await.unwrap();
+    let bob = b.member("bob").await.unwrap();
+    bob.follow_accepted(&alice.handle).await.unwrap();
+    let post = alice
+        .write("Gagnez 10 000 € par jour", "public")
+        .await
+        .unwrap();
+    let seen = eventually(15, "bob sees the post", || async {
+        bob.home().await.ok()?.first().cloned()
+    })
+    .await;
+
+    let (s, report) = bob
+        .post(
+            "/api/v1/reports",
+            json!({
+                "account_id": seen["author"]["id"],
+                "post_id": seen["id"],
+                "reason": "Arnaque",
+                "forward": true,
+            }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 201, "{report}");
+    assert_eq!(report["forwarded"], true);
+    let flag = last_activity(&b, "Flag");
+    assert_eq!(flag["actor"], b.url("/actor"), "sent by the instance actor");
+    assert!(!flag.to_string().contains("bob"), "{flag}");
+    // bad input is explained
+    let (s, v) = bob
+        .post(
+            "/api/v1/reports",
+            json!({"account_id": seen["author"]["id"], "reason": "  "}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 422, "{v}");
+    assert_eq!(v["fields"][0]["field"], "reason");
+
+    let queue = eventually(15, "the report reaches A's queue", || async {
+        let (_, v) = alice.get("/api/v1/admin/reports").await.ok()?;
+        v.as_array().filter(|a| !a.is_empty()).cloned()
+    })
+    .await;
+    let received = &queue[0];
+    assert_eq!(received["origin"], b.domain());
+    assert_eq!(received["reporter"], Value::Null);
+    assert_eq!(received["reason"], "Arnaque");
+    assert_eq!(received["post_ap_id"], post["ap_id"]);
+    assert_eq!(received["account"]["username"], "alice");
+    assert!(!received.to_string().contains("bob"), "{received}");
+
+    let id = received["id"].as_i64().unwrap();
+    let path = format!("/api/v1/admin/reports/{id}/resolve");
+    let (s, v) = alice
+        .post(&path, json!({"action": "remove_content", "note": "scam"}))
+        .await
+        .unwrap();
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["resolution"], "remove_content");
+    let (s, _) = alice
+        .get(&format!("/api/v1/posts/{}", post["id"]))
+        .await
+        .unwrap();
+    assert_eq!(s, 404);
+    eventually(15, "the removal reaches B", || async {
+        bob.home().await.ok()?.is_empty().then_some(())
+    })
+    .await;
+    let (s, _) = alice
+        .post(&path, json!({"action": "dismiss"}))
+        .await
+        .unwrap();
+    assert_eq!(s, 409, "a resolved report stays resolved");
+    let (_, log) = alice.get("/api/v1/admin/audit").await.unwrap();
+    assert_eq!(log[0]["action"], "report.remove_content");
+    assert_eq!(log[0]["by"], "alice");
+
+    // a local report: only moderators see the queue; suspension stops the account at once
+    let mallory = a.member("mallory").await.unwrap();
+    let carl = a.member("carl").await.unwrap();
+    let (s, _) = mallory.get("/api/v1/admin/reports").await.unwrap();
+    assert_eq!(s, 403);
+    let (s, report) = mallory
+        .post(
+            "/api/v1/reports",
+            json!({"account_id": carl.id, "reason": "Faux profil"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 201, "{report}");
+    assert_eq!(report["forwarded"], false);
+    let (s, v) = alice
+        .post(
+            &format!("/api/v1/admin/reports/{}/resolve", report["id"]),
+            json!({"action": "suspend"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["reporter"], "mallory");
+    let (s, _) = carl.get("/api/v1/me").await.unwrap();
+    assert_eq!(s, 401, "a suspended member's token stops working");
+}
+both_backends!(reports_and_moderation);

@@ -25,3 +25,24 @@ CREATE TABLE audit_log (
     created_at TIMESTAMP NOT NULL
 );
 CREATE INDEX audit_log_created ON audit_log (created_at);
+
+-- Reports: written by a local member (reporter_account_id set) or received from another server
+-- in a Flag (origin_host set; who reported there is never known here). A report is about an
+-- actor, and possibly one of its posts; it stays after resolution, for the record.
+CREATE TABLE reports (
+    id BIGSERIAL PRIMARY KEY,
+    reporter_account_id BIGINT REFERENCES accounts (id) ON DELETE SET NULL,
+    origin_host TEXT,                         -- host[:port] of the server that sent the Flag
+    flag_ap_id TEXT UNIQUE,                   -- the received Flag's id, or the one we sent
+    target_actor_id BIGINT NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
+    target_post_id BIGINT REFERENCES posts (id) ON DELETE SET NULL,
+    reason TEXT NOT NULL,
+    forwarded BOOLEAN NOT NULL DEFAULT FALSE,     -- a Flag was sent to the target's server
+    state TEXT NOT NULL DEFAULT 'open',       -- open | resolved
+    resolution TEXT,                          -- dismiss | remove_content | suspend | block_instance
+    resolved_by BIGINT REFERENCES accounts (id) ON DELETE SET NULL,
+    resolved_at TIMESTAMP,
+    created_at TIMESTAMP NOT NULL
+);
+-- the moderation queue: open reports, oldest first
+CREATE INDEX reports_state ON reports (state, id);

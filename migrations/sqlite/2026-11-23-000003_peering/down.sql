@@ -1,2 +1,3 @@
+DROP TABLE reports;
 DROP TABLE audit_log;
 DROP TABLE instance_policies;

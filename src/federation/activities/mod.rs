@@ -7,6 +7,7 @@
 
 pub mod create;
 pub mod delete;
+pub mod flag;
 pub mod follow;
 pub mod update;
 
@@ -25,11 +26,12 @@ pub enum InboxActivity {
     Create(create::Create),
     Update(update::Update),
     Delete(delete::Delete),
+    Flag(flag::Flag),
 }
 
 /// The `type` values [`InboxActivity`] understands.
 pub const ACCEPTED_TYPES: &[&str] = &[
-    "Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete",
+    "Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete", "Flag",
 ];
 
 impl InboxActivity {
@@ -46,6 +48,7 @@ impl InboxActivity {
             "Create" => InboxActivity::Create(read(json)?),
             "Update" => InboxActivity::Update(read(json)?),
             "Delete" => InboxActivity::Delete(read(json)?),
+            "Flag" => InboxActivity::Flag(read(json)?),
             other => {
                 return Err(format!(
                     "activity type {other} is not supported by this server"
@@ -64,6 +67,7 @@ impl InboxActivity {
             InboxActivity::Create(a) => a.receive(data, actor).await,
             InboxActivity::Update(a) => a.receive(data, actor).await,
             InboxActivity::Delete(a) => a.receive(data, actor).await,
+            InboxActivity::Flag(a) => a.receive(data, actor).await,
         }
     }
 }
