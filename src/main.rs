@@ -84,6 +84,9 @@ enum AdminCommand {
     /// Rules about other servers (allow, silence, block), CSV import and export.
     #[command(subcommand)]
     Instances(InstancesCommand),
+    /// Partnerships with other servers (between instance actors).
+    #[command(subcommand)]
+    Partners(PartnersCommand),
     /// The moderation queue, and resolving reports.
     #[command(subcommand)]
     Reports(ReportsCommand),
@@ -91,6 +94,26 @@ enum AdminCommand {
     Audit {
         #[arg(long, default_value_t = 50)]
         limit: i64,
+    },
+}
+
+#[derive(Subcommand)]
+enum PartnersCommand {
+    /// List partnerships (outgoing and incoming proposals, active ones).
+    List,
+    /// Propose a partnership to a server.
+    Propose { host: String },
+    /// Accept a proposal made to us.
+    Accept { host: String },
+    /// Decline a proposal made to us.
+    Decline { host: String },
+    /// End a partnership (or withdraw our proposal).
+    End { host: String },
+    /// Share our public job offers with a partner, or stop (`on` or `off`).
+    ShareJobOffers {
+        host: String,
+        #[arg(value_parser = ["on", "off"])]
+        share: String,
     },
 }
 
@@ -324,6 +347,10 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let state = passerelle::build_state(config, port).await?;
             instances_command(&state, cmd).await
         }
+        Command::Admin(AdminCommand::Partners(cmd)) => {
+            let state = passerelle::build_state(config, port).await?;
+            partners_command(state, cmd).await
+        }
         Command::Admin(AdminCommand::Reports(cmd)) => {
             let state = passerelle::build_state(config, port).await?;
             reports_command(&state, cmd).await
@@ -353,6 +380,68 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 .await
                 .map_err(explain)?;
             println!("{code}");
+            Ok(())
+        }
+    }
+}
+
+async fn partners_command(
+    state: passerelle::state::AppState,
+    cmd: PartnersCommand,
+) -> anyhow::Result<()> {
+    use passerelle::peering::partnerships::{self, Decision};
+    let show = |p: partnerships::PartnershipView| {
+        println!(
+            "{:<32} {:<9} {:<30} job offers shared: {}",
+            p.host,
+            p.state,
+            p.name,
+            if p.share_job_offers { "yes" } else { "no" }
+        )
+    };
+    let decide = |host: String, decision: Decision| {
+        let state = state.clone();
+        async move {
+            match partnerships::decide(&state, None, &host, decision)
+                .await
+                .map_err(explain)?
+            {
+                Some(p) => show(p),
+                None => println!("partnership with {host}: over"),
+            }
+            Ok::<_, anyhow::Error>(())
+        }
+    };
+    match cmd {
+        PartnersCommand::List => {
+            let list = partnerships::list(&state).await.map_err(explain)?;
+            if list.is_empty() {
+                println!("no partnerships");
+            }
+            list.into_iter().for_each(show);
+            Ok(())
+        }
+        PartnersCommand::Propose { host } => {
+            // fetching the other instance actor needs the federation library's context
+            let federation = passerelle::federation::federation_config(state.clone()).await?;
+            let data = federation.to_request_data();
+            show(
+                partnerships::propose(&data, None, &host)
+                    .await
+                    .map_err(explain)?,
+            );
+            // the Offer is queued: the running server's delivery worker sends it
+            Ok(())
+        }
+        PartnersCommand::Accept { host } => decide(host, Decision::Accept).await,
+        PartnersCommand::Decline { host } => decide(host, Decision::Decline).await,
+        PartnersCommand::End { host } => decide(host, Decision::End).await,
+        PartnersCommand::ShareJobOffers { host, share } => {
+            show(
+                partnerships::share_job_offers(&state, None, &host, share == "on")
+                    .await
+                    .map_err(explain)?,
+            );
             Ok(())
         }
     }

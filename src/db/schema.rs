@@ -217,7 +217,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    partnerships (id) {
+        id -> BigInt,
+        host -> Text,
+        partner_actor_id -> BigInt,
+        state -> Text,
+        proposed_by_us -> Bool,
+        offer_ap_id -> Text,
+        share_job_offers -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(audit_log -> accounts (account_id));
+diesel::joinable!(partnerships -> actors (partner_actor_id));
 diesel::joinable!(reports -> actors (target_actor_id));
 
 diesel::allow_tables_to_appear_in_same_query!(audit_log, accounts);
@@ -225,3 +240,4 @@ diesel::allow_tables_to_appear_in_same_query!(audit_log, actors);
 diesel::allow_tables_to_appear_in_same_query!(reports, actors);
 diesel::allow_tables_to_appear_in_same_query!(reports, posts);
 diesel::allow_tables_to_appear_in_same_query!(reports, accounts);
+diesel::allow_tables_to_appear_in_same_query!(partnerships, actors);

@@ -488,19 +488,45 @@ async fn record_refusal(
 
 /// A server the peering rules refuse (blocked, or not listed in allowlist mode) gets nothing:
 /// its queue is dropped, with the reason kept as its last error. True if it was refused.
+///
+/// One exception: in allowlist mode, the instance actor's `Undo` and `Reject` (a partnership
+/// ended or declined) still go to a server that is not allowed (any more), so that it learns
+/// it; a blocked server gets nothing at all.
 async fn drop_if_refused(state: &AppState, instance_id: i64, host: &str) -> bool {
     let mode = state.config.federation.mode;
     let (label, host) = (host, host.to_string());
     let me = state.node_id.clone();
+    let instance_actor = state.instance_actor.id;
     let result = state
         .db
         .write(move |conn| {
             let Err(refusal) = crate::peering::check_conn(conn, mode, &host) else {
                 return Ok(None);
             };
-            let dropped =
+            let blocked = crate::peering::rule_for(conn, &host)?
+                .is_some_and(|r| r.policy == crate::peering::Policy::Block.as_str());
+            let goodbyes = activities::table
+                .filter(activities::actor_id.eq(instance_actor))
+                .filter(activities::kind.eq_any(["Undo", "Reject"]))
+                .select(activities::id);
+            let dropped = if blocked {
                 diesel::delete(deliveries::table.filter(deliveries::instance_id.eq(instance_id)))
-                    .execute(conn)?;
+                    .execute(conn)?
+            } else {
+                diesel::delete(
+                    deliveries::table
+                        .filter(deliveries::instance_id.eq(instance_id))
+                        .filter(deliveries::activity_id.ne_all(goodbyes)),
+                )
+                .execute(conn)?
+            };
+            let left: i64 = deliveries::table
+                .filter(deliveries::instance_id.eq(instance_id))
+                .count()
+                .get_result(conn)?;
+            if left > 0 {
+                return Ok(None);
+            }
             let reason = format!("not delivered: {refusal}");
             diesel::update(instances::table.find(instance_id))
                 .set((

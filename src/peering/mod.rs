@@ -2,6 +2,9 @@
 //! and the administrators' rules about other servers (`allow`, `silence`, `block`, with a
 //! reason), imported and exported as CSV.
 //!
+//! Partnerships between instance actors are in [`partnerships`]; active partners are allowed in
+//! allowlist mode.
+//!
 //! One decision, [`check`], is applied everywhere a server is met: the inbox (before anything
 //! is fetched or stored), signed fetches of our documents, every outgoing fetch (through the
 //! federation library's URL verifier and WebFinger) and the delivery worker (which drops what
@@ -9,7 +12,9 @@
 //! port; the most specific rule wins.
 
 pub mod api;
+pub mod federation;
 pub mod model;
+pub mod partnerships;
 
 use crate::{
     config::FederationMode,
@@ -160,6 +165,11 @@ pub fn decide(mode: FederationMode, host: &str, rule: Option<&model::DbPolicy>) 
 /// [`decide`] for `host`, on a connection (inside a transaction or a worker).
 pub fn check_conn(conn: &mut DbConn, mode: FederationMode, host: &str) -> AppResult<()> {
     let rule = rule_for(conn, host)?;
+    // an active partner needs no allow rule (a block still wins)
+    if mode == FederationMode::Allowlist && rule.is_none() && partnerships::is_partner(conn, host)?
+    {
+        return Ok(());
+    }
     decide(mode, host, rule.as_ref())
 }
 

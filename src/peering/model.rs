@@ -1,8 +1,8 @@
-//! Rows and queries of `instance_policies`.
+//! Rows and queries of `instance_policies` and `partnerships`.
 
 use crate::db::{
     DbConn, now,
-    schema::{deliveries, instance_policies, instances},
+    schema::{deliveries, instance_policies, instances, partnerships},
 };
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -87,6 +87,83 @@ pub fn drop_deliveries_covered_by(conn: &mut DbConn, rule_host: &str) -> QueryRe
 pub fn covers(rule_host: &str, host: &str) -> bool {
     let bare = host.rsplit_once(':').map(|(h, _)| h).unwrap_or(host);
     host == rule_host || bare == rule_host || bare.ends_with(&format!(".{rule_host}"))
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = partnerships)]
+pub struct DbPartnership {
+    pub id: i64,
+    pub host: String,
+    pub partner_actor_id: i64,
+    pub state: String,
+    pub proposed_by_us: bool,
+    pub offer_ap_id: String,
+    pub share_job_offers: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn partnership_with(conn: &mut DbConn, host: &str) -> QueryResult<Option<DbPartnership>> {
+    crate::native!(conn, |c| partnerships::table
+        .filter(partnerships::host.eq(host))
+        .select(DbPartnership::as_select())
+        .get_result(c)
+        .optional())
+}
+
+pub fn partnerships_in(conn: &mut DbConn, state: Option<&str>) -> QueryResult<Vec<DbPartnership>> {
+    let mut q = partnerships::table
+        .select(DbPartnership::as_select())
+        .order(partnerships::host.asc())
+        .into_boxed();
+    if let Some(s) = state {
+        q = q.filter(partnerships::state.eq(s.to_string()));
+    }
+    q.load(conn)
+}
+
+pub fn insert_partnership(
+    conn: &mut DbConn,
+    host: &str,
+    partner_actor_id: i64,
+    state: &str,
+    proposed_by_us: bool,
+    offer_ap_id: &str,
+) -> QueryResult<usize> {
+    let now = now();
+    diesel::insert_into(partnerships::table)
+        .values((
+            partnerships::host.eq(host),
+            partnerships::partner_actor_id.eq(partner_actor_id),
+            partnerships::state.eq(state),
+            partnerships::proposed_by_us.eq(proposed_by_us),
+            partnerships::offer_ap_id.eq(offer_ap_id),
+            partnerships::created_at.eq(now),
+            partnerships::updated_at.eq(now),
+        ))
+        .execute(conn)
+}
+
+pub fn set_partnership_state(conn: &mut DbConn, id: i64, state: &str) -> QueryResult<usize> {
+    diesel::update(partnerships::table.find(id))
+        .set((
+            partnerships::state.eq(state),
+            partnerships::updated_at.eq(now()),
+        ))
+        .execute(conn)
+}
+
+pub fn set_share_job_offers(conn: &mut DbConn, id: i64, share: bool) -> QueryResult<usize> {
+    diesel::update(partnerships::table.find(id))
+        .set((
+            partnerships::share_job_offers.eq(share),
+            partnerships::updated_at.eq(now()),
+        ))
+        .execute(conn)
+}
+
+pub fn delete_partnership(conn: &mut DbConn, id: i64) -> QueryResult<usize> {
+    diesel::delete(partnerships::table.find(id)).execute(conn)
 }
 
 #[cfg(test)]

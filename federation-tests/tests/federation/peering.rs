@@ -595,3 +595,127 @@ async fn reports_and_moderation(backend: Backend) {
     assert_eq!(s, 401, "a suspended member's token stops working");
 }
 both_backends!(reports_and_moderation);
+
+/// The partnerships an administrator sees, as (host, state) pairs.
+async fn partnerships_of(admin: &Member) -> Vec<(String, String)> {
+    let (s, v) = admin.get("/api/v1/admin/partnerships").await.unwrap();
+    assert_eq!(s, 200, "{v}");
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["host"].as_str().unwrap().to_string(),
+                p["state"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A partnership between two instance actors: proposed and declined, proposed and accepted
+/// (listed publicly, allowed in allowlist mode without a rule), then ended by one side.
+async fn partnership(backend: Backend) {
+    let (a, b) = tokio::join!(instance(backend, "a"), instance(backend, "b"));
+    let mut a = a;
+    let alice = a.admin("alice").await.unwrap();
+    let bruno = b.admin("bruno").await.unwrap();
+    let propose = || async {
+        let (s, v) = alice
+            .post("/api/v1/admin/partnerships", json!({"host": b.domain()}))
+            .await
+            .unwrap();
+        assert_eq!(s, 201, "{v}");
+        assert_eq!(v["state"], "outgoing");
+        eventually(15, "B receives the proposal", || async {
+            (partnerships_of(&bruno).await == [(a.domain(), "incoming".to_string())]).then_some(())
+        })
+        .await;
+    };
+
+    // declined: gone on both sides
+    propose().await;
+    let (s, _) = bruno
+        .post(
+            &format!("/api/v1/admin/partnerships/{}/decline", a.domain()),
+            json!({}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 204);
+    assert!(partnerships_of(&bruno).await.is_empty());
+    eventually(15, "A learns it was declined", || async {
+        partnerships_of(&alice).await.is_empty().then_some(())
+    })
+    .await;
+
+    // accepted: active on both sides, public, each side's own job-offer choice
+    propose().await;
+    let (s, v) = alice
+        .post(
+            &format!("/api/v1/admin/partnerships/{}/accept", b.domain()),
+            json!({}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 409, "only the side proposed to accepts: {v}");
+    let (s, v) = bruno
+        .post(
+            &format!("/api/v1/admin/partnerships/{}/accept", a.domain()),
+            json!({}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["state"], "active");
+    eventually(15, "A learns it was accepted", || async {
+        (partnerships_of(&alice).await == [(b.domain(), "active".to_string())]).then_some(())
+    })
+    .await;
+    let partners: Value = reqwest::get(a.url("/api/v1/partners"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(partners[0]["host"], b.domain());
+    let (s, v) = bruno
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/admin/partnerships/{}/share_job_offers", a.domain()),
+            json!({"share": true}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["share_job_offers"], true);
+
+    // in allowlist mode a partner needs no allow rule
+    a.restart_with(env(&[("PASSERELLE_FEDERATION__MODE", "allowlist")]))
+        .await
+        .unwrap();
+    b.member("bob").await.unwrap();
+    let bob = b.url("/users/bob");
+    let (status, message) =
+        deliver_as(&b, &bob, &a, follow(&b, &bob, &a.url("/users/alice"))).await;
+    assert_eq!(status, 202, "{message}");
+
+    // ended by A: gone on both sides, and B is no longer allowed
+    let (s, _) = alice
+        .post(
+            &format!("/api/v1/admin/partnerships/{}/end", b.domain()),
+            json!({}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 204);
+    eventually(15, "B learns it ended", || async {
+        partnerships_of(&bruno).await.is_empty().then_some(())
+    })
+    .await;
+    let (status, message) =
+        deliver_as(&b, &bob, &a, follow(&b, &bob, &a.url("/users/alice"))).await;
+    assert_eq!(status, 403, "{message}");
+    let (_, log) = alice.get("/api/v1/admin/audit").await.unwrap();
+    assert_eq!(log[0]["action"], "partnership.end");
+}
+both_backends!(partnership);

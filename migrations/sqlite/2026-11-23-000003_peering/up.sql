@@ -46,3 +46,19 @@ CREATE TABLE reports (
 );
 -- the moderation queue: open reports, oldest first
 CREATE INDEX reports_state ON reports (state, id);
+
+-- Partnerships between this instance and another one, agreed between the two instance actors:
+-- proposed (by us: outgoing, to us: incoming), then active; a declined or ended partnership is
+-- deleted (the audit log keeps the history). One per server.
+CREATE TABLE partnerships (
+    id INTEGER PRIMARY KEY,
+    host TEXT NOT NULL UNIQUE,                -- the partner server, host[:port] as in instances
+    partner_actor_id INTEGER NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
+    state TEXT NOT NULL,                      -- outgoing | incoming | active
+    proposed_by_us BOOLEAN NOT NULL,
+    offer_ap_id TEXT NOT NULL UNIQUE,         -- the Offer that proposed it; answers refer to it
+    -- our public job offers are shared with this partner automatically (used by the job board)
+    share_job_offers BOOLEAN NOT NULL DEFAULT 0,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);

@@ -27,11 +27,15 @@ pub enum InboxActivity {
     Update(update::Update),
     Delete(delete::Delete),
     Flag(flag::Flag),
+    /// A partnership proposed by another server's instance actor.
+    Offer(crate::peering::federation::Offer),
+    /// `Accept`, `Reject` or `Undo` of a partnership `Offer`.
+    PartnershipAnswer(Box<crate::peering::federation::PartnershipAnswer>),
 }
 
 /// The `type` values [`InboxActivity`] understands.
 pub const ACCEPTED_TYPES: &[&str] = &[
-    "Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete", "Flag",
+    "Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete", "Flag", "Offer",
 ];
 
 impl InboxActivity {
@@ -40,7 +44,13 @@ impl InboxActivity {
         fn read<T: serde::de::DeserializeOwned>(json: serde_json::Value) -> Result<T, String> {
             serde_json::from_value(json).map_err(|e| e.to_string())
         }
+        if matches!(kind, "Accept" | "Reject" | "Undo")
+            && crate::peering::federation::is_about_partnership(&json)
+        {
+            return Ok(InboxActivity::PartnershipAnswer(read(json)?));
+        }
         Ok(match kind {
+            "Offer" => InboxActivity::Offer(read(json)?),
             "Follow" => InboxActivity::Follow(read(json)?),
             "Accept" => InboxActivity::Accept(read(json)?),
             "Reject" => InboxActivity::Reject(read(json)?),
@@ -68,6 +78,8 @@ impl InboxActivity {
             InboxActivity::Update(a) => a.receive(data, actor).await,
             InboxActivity::Delete(a) => a.receive(data, actor).await,
             InboxActivity::Flag(a) => a.receive(data, actor).await,
+            InboxActivity::Offer(a) => a.receive(data, actor).await,
+            InboxActivity::PartnershipAnswer(a) => (*a).receive(data, actor).await,
         }
     }
 }
