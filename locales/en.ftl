@@ -41,6 +41,7 @@ nav-register = Sign up
 search-label = Find someone
 search-button = Search
 footer-text = { $name } is part of a network of independent servers that talk to each other.
+footer-partners = Our partners
 save = Save
 cancel = Cancel
 older-posts = Older posts
@@ -223,3 +224,8 @@ error-title-503 = Temporarily unavailable
 error-text-503 = The server is temporarily unavailable. Please try again in a few minutes.
 error-title-csrf = This form has expired
 error-text-csrf = This form is no longer valid, for example because you logged in again in the meantime. Go back, reload the page and try again. Your browser must accept cookies from this site.
+
+## Partners
+partners-title = Partners
+partners-intro = { $name } works with these networks: their members and ours can follow each other and take part together.
+partners-empty = This network has no partners yet.

@@ -41,6 +41,7 @@ nav-register = Créer un compte
 search-label = Trouver une personne
 search-button = Chercher
 footer-text = { $name } fait partie d’un réseau de serveurs indépendants qui communiquent entre eux.
+footer-partners = Nos partenaires
 save = Enregistrer
 cancel = Annuler
 older-posts = Messages plus anciens
@@ -223,3 +224,8 @@ error-title-503 = Service momentanément indisponible
 error-text-503 = Le serveur est momentanément indisponible. Réessayez dans quelques minutes.
 error-title-csrf = Formulaire expiré
 error-text-csrf = Ce formulaire n’est plus valable, par exemple parce que vous vous êtes reconnecté entre-temps. Revenez en arrière, rechargez la page et réessayez. Votre navigateur doit accepter les cookies de ce site.
+
+## Partenaires
+partners-title = Partenaires
+partners-intro = { $name } travaille avec ces réseaux : leurs membres et les nôtres peuvent se suivre et participer ensemble.
+partners-empty = Ce réseau n’a pas encore de partenaires.

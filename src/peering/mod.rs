@@ -15,6 +15,7 @@ pub mod api;
 pub mod federation;
 pub mod model;
 pub mod partnerships;
+pub mod web;
 
 use crate::{
     config::FederationMode,

@@ -678,6 +678,17 @@ async fn partnership(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(partners[0]["host"], b.domain());
+    let page = reqwest::get(a.url("/partners"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(&b.domain()), "{page}");
+    assert!(
+        page.contains("Partenaires"),
+        "the public page is translated: {page}"
+    );
     let (s, v) = bruno
         .send(
             reqwest::Method::PUT,
