@@ -41,6 +41,7 @@ nav-register = Sign up
 search-label = Find someone
 search-button = Search
 footer-text = { $name } is part of a network of independent servers that talk to each other.
+footer-partners = Our partners
 save = Save
 cancel = Cancel
 older-posts = Older posts
@@ -434,3 +435,8 @@ error-handle-characters = Use only letters without accents, digits and _ (unders
 error-handle-reserved = This name is reserved. Please choose another one.
 error-handle-too-long = This address is too long.
 error-name-empty = Give the organisation's name.
+
+## Partners
+partners-title = Partners
+partners-intro = { $name } works with these networks: their members and ours can follow each other and take part together.
+partners-empty = This network has no partners yet.

@@ -41,6 +41,7 @@ nav-register = Créer un compte
 search-label = Trouver une personne
 search-button = Chercher
 footer-text = { $name } fait partie d’un réseau de serveurs indépendants qui communiquent entre eux.
+footer-partners = Nos partenaires
 save = Enregistrer
 cancel = Annuler
 older-posts = Messages plus anciens
@@ -434,3 +435,8 @@ error-handle-characters = Uniquement des lettres sans accents, des chiffres et _
 error-handle-reserved = Ce nom est réservé. Choisissez-en un autre.
 error-handle-too-long = Cette adresse est trop longue.
 error-name-empty = Donnez le nom de l’organisation.
+
+## Partenaires
+partners-title = Partenaires
+partners-intro = { $name } travaille avec ces réseaux : leurs membres et les nôtres peuvent se suivre et participer ensemble.
+partners-empty = Ce réseau n’a pas encore de partenaires.

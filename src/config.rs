@@ -21,6 +21,7 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub federation: FederationConfig,
     pub web: WebConfig,
+    pub limits: LimitsConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -30,6 +31,10 @@ pub struct ServerConfig {
     pub bind: String,
     /// Largest request body accepted by forms and the JSON API, in bytes.
     pub max_body_bytes: usize,
+    /// Header holding the client's address, set by the reverse proxy (such as
+    /// `X-Forwarded-For` or `X-Real-IP`; the first address is used). Unset: the connection's
+    /// peer address. Set it only behind a proxy that overwrites the header.
+    pub client_ip_header: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -67,9 +72,17 @@ pub struct DatabaseConfig {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct FederationConfig {
+    /// Whom this instance federates with: everyone but blocked servers (`open`), or only
+    /// servers listed as allowed and partners (`allowlist`).
+    pub mode: FederationMode,
     /// Allow plain-http federation with loopback hosts such as `localhost:PORT`. Unset means on
     /// only when `instance.domain` is `localhost[:port]`.
     pub allow_insecure_local: Option<bool>,
+    /// Let the server contact loopback, private and link-local addresses (`127.0.0.1`,
+    /// `10.0.0.1`, names resolving to them …). Off, a crafted actor or handle cannot make the
+    /// server reach internal services; local test instances still federate through `localhost`
+    /// names. Only for tests on a private network.
+    pub allow_private_addresses: bool,
     /// Require an HTTP signature on every ActivityPub fetch ("authorized fetch", "secure mode").
     pub authorized_fetch: bool,
     /// How many receiving instances are served in parallel by this node's delivery worker.
@@ -95,6 +108,101 @@ pub struct FederationConfig {
     pub request_timeout: Duration,
 }
 
+/// Rate limits (429 with `Retry-After` beyond them), each written `COUNT/DURATION`, such as
+/// `5/1h` (a burst of 5, then one more every 12 minutes), or `off`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct LimitsConfig {
+    /// Off: no limit at all (for benchmarks and tests).
+    pub enabled: bool,
+    pub signup_per_ip: Rate,
+    pub signin_per_ip: Rate,
+    /// Sign-in attempts on one account, from anywhere (password guessing).
+    pub signin_per_account: Rate,
+    pub posts_per_ip: Rate,
+    pub posts_per_account: Rate,
+    /// Every `/api/` request, signed in or not.
+    pub api_per_ip: Rate,
+    /// Every request made with one account's API tokens.
+    pub api_per_account: Rate,
+    /// Activities POSTed to our inboxes by one remote server (`host[:port]`).
+    pub inbox_per_instance: Rate,
+}
+
+/// `count` events per `per`, as a burst refilled evenly; `count == 0` means no limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Rate {
+    pub count: u32,
+    pub per: Duration,
+}
+
+impl std::str::FromStr for Rate {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Rate, String> {
+        let s = s.trim();
+        if s.eq_ignore_ascii_case("off") {
+            return Ok(Rate {
+                count: 0,
+                per: Duration::from_secs(1),
+            });
+        }
+        let bad = || format!("`{s}` is not a rate such as 30/1m, 5/1h or off");
+        let (count, per) = s.split_once('/').ok_or_else(bad)?;
+        let count: u32 = count.trim().parse().map_err(|_| bad())?;
+        let per = humantime::parse_duration(per.trim()).map_err(|_| bad())?;
+        if count == 0 || per.is_zero() {
+            return Err(bad());
+        }
+        Ok(Rate { count, per })
+    }
+}
+
+impl TryFrom<String> for Rate {
+    type Error = String;
+    fn try_from(s: String) -> Result<Rate, String> {
+        s.parse()
+    }
+}
+
+impl From<Rate> for String {
+    fn from(r: Rate) -> String {
+        if r.count == 0 {
+            "off".into()
+        } else {
+            format!("{}/{}", r.count, humantime::format_duration(r.per))
+        }
+    }
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        let rate = |count, secs| Rate {
+            count,
+            per: Duration::from_secs(secs),
+        };
+        LimitsConfig {
+            enabled: true,
+            signup_per_ip: rate(5, 3600),
+            signin_per_ip: rate(30, 300),
+            signin_per_account: rate(10, 300),
+            posts_per_ip: rate(60, 600),
+            posts_per_account: rate(30, 600),
+            api_per_ip: rate(600, 60),
+            api_per_account: rate(600, 60),
+            inbox_per_instance: rate(6000, 60),
+        }
+    }
+}
+
+/// See [`FederationConfig::mode`].
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum FederationMode {
+    Open,
+    Allowlist,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct WebConfig {
@@ -110,6 +218,7 @@ impl Default for ServerConfig {
         ServerConfig {
             bind: "127.0.0.1:8080".into(),
             max_body_bytes: 1024 * 1024,
+            client_ip_header: None,
         }
     }
 }
@@ -137,7 +246,9 @@ impl Default for DatabaseConfig {
 impl Default for FederationConfig {
     fn default() -> Self {
         FederationConfig {
+            mode: FederationMode::Open,
             allow_insecure_local: None,
+            allow_private_addresses: false,
             authorized_fetch: false,
             delivery_concurrency: 64,
             delivery_poll_interval: Duration::from_secs(5),
@@ -433,6 +544,25 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.0.contains("instance.domain"), "{e}");
+    }
+
+    #[test]
+    fn rates_are_read_and_checked() {
+        let c = Config::load(
+            None,
+            env(&[
+                ("PASSERELLE_LIMITS__SIGNUP_PER_IP", "2/1h"),
+                ("PASSERELLE_LIMITS__API_PER_IP", "off"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.limits.signup_per_ip.count, 2);
+        assert_eq!(c.limits.signup_per_ip.per, Duration::from_secs(3600));
+        assert_eq!(c.limits.api_per_ip.count, 0);
+        let e =
+            Config::load(None, env(&[("PASSERELLE_LIMITS__POSTS_PER_IP", "lots")])).unwrap_err();
+        assert!(e.0.contains("limits.posts_per_ip"), "{e}");
+        assert_eq!(String::from(c.limits.signup_per_ip), "2/1h");
     }
 
     #[test]

@@ -55,6 +55,9 @@ pub enum AppError {
     Federation(String),
     #[error("{0}")]
     Unavailable(String),
+    /// A rate limit was reached; `retry_after` seconds until the next request is accepted.
+    #[error("{message}")]
+    TooManyRequests { message: String, retry_after: u64 },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -81,6 +84,7 @@ impl AppError {
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Federation(_) => StatusCode::BAD_GATEWAY,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -97,6 +101,7 @@ impl AppError {
             AppError::PayloadTooLarge(_) => "payload_too_large",
             AppError::Federation(_) => "federation",
             AppError::Unavailable(_) => "unavailable",
+            AppError::TooManyRequests { .. } => "rate_limited",
             AppError::Internal(_) => "internal",
         }
     }
@@ -136,7 +141,13 @@ impl IntoResponse for AppError {
             message: self.public_message(),
             fields,
         };
-        (self.status(), Json(body)).into_response()
+        let mut response = (self.status(), Json(body)).into_response();
+        if let AppError::TooManyRequests { retry_after, .. } = self {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, retry_after.into());
+        }
+        response
     }
 }
 

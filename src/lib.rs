@@ -27,12 +27,18 @@ pub mod follows;
 pub mod html;
 /// Prometheus metrics and health check.
 pub mod metrics;
+/// Moderation: the audit log of administrators' and moderators' actions.
+pub mod moderation;
 /// Organisations (`Organization` actors) and their teams.
 pub mod organisations;
+/// Whom we federate with: federation mode, rules about other servers (allow, silence, block).
+pub mod peering;
 /// Short posts and the home feed.
 pub mod posts;
 /// Members' public profiles.
 pub mod profiles;
+/// Rate limits per client address, account and remote server (429 with Retry-After).
+pub mod rate_limit;
 /// The state shared by handlers and workers.
 pub mod state;
 /// Server-rendered HTML interface.
@@ -96,10 +102,24 @@ fn federation_routes() -> Router {
 /// The whole HTTP application of one instance.
 pub fn app(federation: FederationConfig<AppState>) -> Router {
     let max_body = federation.config.server.max_body_bytes;
+    // pages load only our own scripts and styles; pictures may come from other servers
+    let images = if federation.allow_insecure_local {
+        "'self' https: http: data:"
+    } else {
+        "'self' https: data:"
+    };
+    let csp = format!(
+        "default-src 'self'; img-src {images}; object-src 'none'; base-uri 'none'; \
+         frame-ancestors 'none'; form-action 'self'"
+    );
+    let csp = HeaderValue::from_str(&csp).expect("a valid header value");
+    let hsts = (federation.base_url.scheme() == "https")
+        .then(|| HeaderValue::from_static("max-age=31536000"));
     Router::new()
         .merge(federation_routes())
         .merge(api::routes())
         .merge(web::routes())
+        .layer(middleware::from_fn(rate_limit::per_ip))
         .layer(middleware::from_fn(metrics::count_requests))
         .layer(FederationMiddleware::new(federation))
         .layer(DefaultBodyLimit::max(max_body))
@@ -114,6 +134,14 @@ pub fn app(federation: FederationConfig<AppState>) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            csp,
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            move |_: &axum::http::Response<_>| hsts.clone(),
         ))
 }
 
@@ -141,10 +169,11 @@ pub async fn build_state(config: Config, port: u16) -> anyhow::Result<AppState> 
         federation::instance::ensure_instance_actor(&db2, &base2, &domain2)
     })
     .await??;
-    let http = federation::http_client(
-        resolved.allow_insecure_local,
-        config.federation.request_timeout,
-    )?;
+    let url_policy = federation::UrlPolicy {
+        allow_insecure_local: resolved.allow_insecure_local,
+        allow_private_addresses: config.federation.allow_private_addresses,
+    };
+    let http = federation::http_client(url_policy, config.federation.request_timeout)?;
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
         .map(|h| h.trim().to_string())
         .unwrap_or_else(|_| "node".into());
@@ -153,6 +182,7 @@ pub async fn build_state(config: Config, port: u16) -> anyhow::Result<AppState> 
         domain: resolved.domain,
         base_url,
         allow_insecure_local: resolved.allow_insecure_local,
+        allow_private_addresses: config.federation.allow_private_addresses,
         secure_cookies: resolved.secure_cookies,
         db,
         keys: Default::default(),
@@ -160,6 +190,7 @@ pub async fn build_state(config: Config, port: u16) -> anyhow::Result<AppState> 
         delivery_wakeup: Default::default(),
         http,
         i18n: Default::default(),
+        limits: rate_limit::RateLimits::new(&config.limits),
         instance_actor,
         config,
     }))
@@ -195,7 +226,8 @@ pub async fn start(config: Config, listener: TcpListener) -> anyhow::Result<Serv
     let router = app(federation);
     let worker = tokio::spawn(federation::delivery::run(state.clone()));
     let http = tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, router).await {
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        if let Err(e) = axum::serve(listener, service).await {
             tracing::error!("HTTP server stopped: {e}");
         }
     });

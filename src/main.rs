@@ -81,6 +81,90 @@ enum AdminCommand {
         #[arg(long, default_value_t = 14)]
         days: i64,
     },
+    /// Rules about other servers (allow, silence, block), CSV import and export.
+    #[command(subcommand)]
+    Instances(InstancesCommand),
+    /// Partnerships with other servers (between instance actors).
+    #[command(subcommand)]
+    Partners(PartnersCommand),
+    /// The moderation queue, and resolving reports.
+    #[command(subcommand)]
+    Reports(ReportsCommand),
+    /// The latest administrator and moderator actions, newest first.
+    Audit {
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+}
+
+#[derive(Subcommand)]
+enum PartnersCommand {
+    /// List partnerships (outgoing and incoming proposals, active ones).
+    List,
+    /// Propose a partnership to a server.
+    Propose { host: String },
+    /// Accept a proposal made to us.
+    Accept { host: String },
+    /// Decline a proposal made to us.
+    Decline { host: String },
+    /// End a partnership (or withdraw our proposal).
+    End { host: String },
+    /// Share our public job offers with a partner, or stop (`on` or `off`).
+    ShareJobOffers {
+        host: String,
+        #[arg(value_parser = ["on", "off"])]
+        share: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReportsCommand {
+    /// List reports (open ones, oldest first).
+    List {
+        /// Resolved reports too.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Resolve a report: dismiss, remove_content, suspend or block_instance.
+    Resolve {
+        id: i64,
+        action: String,
+        /// A note for the audit log (the block reason for block_instance).
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum InstancesCommand {
+    /// List the rules.
+    List,
+    /// Refuse all contact with a server and its subdomains.
+    Block {
+        /// `host` or `host:port`.
+        host: String,
+        /// Why (shown to the refused server).
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Keep a server's content out of public lists; follows still work.
+    Silence {
+        host: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// List a server as allowed (needed in allowlist mode).
+    Allow {
+        host: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Remove the rule on a server.
+    Remove { host: String },
+    /// Print the rules as CSV (#domain,#severity,#public_comment; readable by Mastodon).
+    Export,
+    /// Import a CSV block list (a file, or `-` for standard input). One bad line changes nothing.
+    Import { file: PathBuf },
 }
 
 #[derive(Args)]
@@ -204,6 +288,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 "  authorized fetch:  {}",
                 config.federation.authorized_fetch
             );
+            println!("  federation mode:   {:?}", config.federation.mode);
             Ok(())
         }
         Command::User(cmd) => {
@@ -258,12 +343,213 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Admin(AdminCommand::Instances(cmd)) => {
+            let state = passerelle::build_state(config, port).await?;
+            instances_command(&state, cmd).await
+        }
+        Command::Admin(AdminCommand::Partners(cmd)) => {
+            let state = passerelle::build_state(config, port).await?;
+            partners_command(state, cmd).await
+        }
+        Command::Admin(AdminCommand::Reports(cmd)) => {
+            let state = passerelle::build_state(config, port).await?;
+            reports_command(&state, cmd).await
+        }
+        Command::Admin(AdminCommand::Audit { limit }) => {
+            let state = passerelle::build_state(config, port).await?;
+            let entries = state
+                .db
+                .read(move |c| passerelle::moderation::recent(c, limit.clamp(1, 10_000)))
+                .await
+                .map_err(explain)?;
+            for e in entries {
+                println!(
+                    "{}  {:<16} {:<20} {:<32} {}",
+                    e.at.format("%Y-%m-%d %H:%M:%S"),
+                    e.by.as_deref().unwrap_or("(command line)"),
+                    e.action,
+                    e.target,
+                    e.details
+                );
+            }
+            Ok(())
+        }
         Command::Admin(AdminCommand::Invite { days }) => {
             let state = passerelle::build_state(config, port).await?;
             let code = accounts::create_invitation(&state, None, days)
                 .await
                 .map_err(explain)?;
             println!("{code}");
+            Ok(())
+        }
+    }
+}
+
+async fn partners_command(
+    state: passerelle::state::AppState,
+    cmd: PartnersCommand,
+) -> anyhow::Result<()> {
+    use passerelle::peering::partnerships::{self, Decision};
+    let show = |p: partnerships::PartnershipView| {
+        println!(
+            "{:<32} {:<9} {:<30} job offers shared: {}",
+            p.host,
+            p.state,
+            p.name,
+            if p.share_job_offers { "yes" } else { "no" }
+        )
+    };
+    let decide = |host: String, decision: Decision| {
+        let state = state.clone();
+        async move {
+            match partnerships::decide(&state, None, &host, decision)
+                .await
+                .map_err(explain)?
+            {
+                Some(p) => show(p),
+                None => println!("partnership with {host}: over"),
+            }
+            Ok::<_, anyhow::Error>(())
+        }
+    };
+    match cmd {
+        PartnersCommand::List => {
+            let list = partnerships::list(&state).await.map_err(explain)?;
+            if list.is_empty() {
+                println!("no partnerships");
+            }
+            list.into_iter().for_each(show);
+            Ok(())
+        }
+        PartnersCommand::Propose { host } => {
+            // fetching the other instance actor needs the federation library's context
+            let federation = passerelle::federation::federation_config(state.clone()).await?;
+            let data = federation.to_request_data();
+            show(
+                partnerships::propose(&data, None, &host)
+                    .await
+                    .map_err(explain)?,
+            );
+            // the Offer is queued: the running server's delivery worker sends it
+            Ok(())
+        }
+        PartnersCommand::Accept { host } => decide(host, Decision::Accept).await,
+        PartnersCommand::Decline { host } => decide(host, Decision::Decline).await,
+        PartnersCommand::End { host } => decide(host, Decision::End).await,
+        PartnersCommand::ShareJobOffers { host, share } => {
+            show(
+                partnerships::share_job_offers(&state, None, &host, share == "on")
+                    .await
+                    .map_err(explain)?,
+            );
+            Ok(())
+        }
+    }
+}
+
+async fn reports_command(
+    state: &passerelle::state::AppState,
+    cmd: ReportsCommand,
+) -> anyhow::Result<()> {
+    use passerelle::moderation::{self, Resolution, ResolveInput};
+    match cmd {
+        ReportsCommand::List { all } => {
+            let which = (!all).then(|| "open".to_string());
+            let reports = moderation::list_reports(state, which)
+                .await
+                .map_err(explain)?;
+            if reports.is_empty() {
+                println!("no reports");
+            }
+            for r in reports {
+                let from = r
+                    .reporter
+                    .map(|u| format!("by {u}"))
+                    .or(r.origin.map(|o| format!("from {o}")))
+                    .unwrap_or_default();
+                println!(
+                    "#{:<5} {:<9} {:<40} {:<24} {}{}",
+                    r.id,
+                    r.resolution.unwrap_or(r.state),
+                    r.account.handle,
+                    from,
+                    r.reason.replace('\n', " "),
+                    r.post_ap_id
+                        .map(|p| format!(" (post {p})"))
+                        .unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
+        ReportsCommand::Resolve { id, action, note } => {
+            let action = Resolution::parse(&action).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "unknown action `{action}`: use dismiss, remove_content, suspend or block_instance"
+                )
+            })?;
+            let r = moderation::resolve(state, None, id, ResolveInput { action, note })
+                .await
+                .map_err(explain)?;
+            println!("report #{} resolved: {}", r.id, action.as_str());
+            Ok(())
+        }
+    }
+}
+
+async fn instances_command(
+    state: &passerelle::state::AppState,
+    cmd: InstancesCommand,
+) -> anyhow::Result<()> {
+    use passerelle::peering::{self, Policy, PolicyInput};
+    let set = |host: String, policy: Policy, reason: String| async move {
+        let view = peering::set_policy(state, None, &host, PolicyInput { policy, reason })
+            .await
+            .map_err(explain)?;
+        println!("{}: {}", view.host, view.policy.as_str());
+        Ok(())
+    };
+    match cmd {
+        InstancesCommand::List => {
+            let rules = peering::list(state).await.map_err(explain)?;
+            if rules.is_empty() {
+                println!(
+                    "no rules (federation mode: {:?})",
+                    state.config.federation.mode
+                );
+            }
+            for r in rules {
+                println!("{:<40} {:<8} {}", r.host, r.policy.as_str(), r.reason);
+            }
+            Ok(())
+        }
+        InstancesCommand::Block { host, reason } => set(host, Policy::Block, reason).await,
+        InstancesCommand::Silence { host, reason } => set(host, Policy::Silence, reason).await,
+        InstancesCommand::Allow { host, reason } => set(host, Policy::Allow, reason).await,
+        InstancesCommand::Remove { host } => {
+            peering::remove_policy(state, None, &host)
+                .await
+                .map_err(explain)?;
+            println!("rule on {host} removed");
+            Ok(())
+        }
+        InstancesCommand::Export => {
+            let rules = peering::list(state).await.map_err(explain)?;
+            print!("{}", peering::to_csv(&rules).map_err(explain)?);
+            Ok(())
+        }
+        InstancesCommand::Import { file } => {
+            let text = if file.as_os_str() == "-" {
+                let mut s = String::new();
+                std::io::stdin().read_to_string(&mut s)?;
+                s
+            } else {
+                std::fs::read_to_string(&file)
+                    .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?
+            };
+            let summary = peering::import_csv(state, None, &text)
+                .await
+                .map_err(explain)?;
+            println!("{} rule(s) written", summary.written);
             Ok(())
         }
     }

@@ -19,6 +19,8 @@ pub struct AppStateInner {
     /// `https://domain` (or `http://` for loopback instances allowed to federate insecurely).
     pub base_url: Url,
     pub allow_insecure_local: bool,
+    /// `federation.allow_private_addresses`: contacting internal addresses (tests only).
+    pub allow_private_addresses: bool,
     pub secure_cookies: bool,
     pub db: Db,
     /// Parsed remote public keys.
@@ -32,6 +34,8 @@ pub struct AppStateInner {
     /// that refuses private addresses.
     pub http: reqwest::Client,
     pub i18n: I18n,
+    /// Rate limits of this process (per node).
+    pub limits: crate::rate_limit::RateLimits,
     /// The instance's own `Application` actor, which signs fetches and speaks for the server.
     pub instance_actor: DbActor,
 }
@@ -53,6 +57,14 @@ impl AppState {
         self.base_url
             .join(path)
             .expect("local paths are valid URLs")
+    }
+
+    /// Which URLs this instance may contact.
+    pub fn url_policy(&self) -> crate::federation::UrlPolicy {
+        crate::federation::UrlPolicy {
+            allow_insecure_local: self.allow_insecure_local,
+            allow_private_addresses: self.allow_private_addresses,
+        }
     }
 
     /// Whether a URL designates something on this instance (host and port both match).

@@ -62,6 +62,9 @@ pub fn test_env() -> Vec<(String, String)> {
         ("PASSERELLE_FEDERATION__DELIVERY_POLL_INTERVAL", "200ms"),
         ("PASSERELLE_FEDERATION__REQUEST_TIMEOUT", "2s"),
         ("PASSERELLE_DATABASE__POOL_SIZE", "4"),
+        // the harness polls and signs up far faster than people do; the rate-limit scenario
+        // turns them back on
+        ("PASSERELLE_LIMITS__ENABLED", "false"),
     ]
     .iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -252,6 +255,50 @@ impl Instance {
                 Err(e) => return Err(e),
             }
         }
+    }
+
+    /// Restarts the process with other settings (`PASSERELLE_*` variables added or replaced).
+    pub async fn restart_with(&mut self, env: Vec<(String, String)>) -> anyhow::Result<()> {
+        for (k, v) in env {
+            self.extra_env.retain(|(key, _)| key != &k);
+            self.extra_env.push((k, v));
+        }
+        self.restart().await
+    }
+
+    /// Registers a member and gives them administrator rights (as `passerelle user create
+    /// --admin` would), through the instance's database.
+    pub async fn admin(&self, username: &str) -> anyhow::Result<Member> {
+        use diesel::prelude::*;
+        use passerelle::db::schema::accounts;
+        let member = self.member(username).await?;
+        let db = self.database()?;
+        let username = username.to_string();
+        tokio::task::spawn_blocking(move || {
+            db.write_blocking(|c| {
+                let actor = passerelle::db::schema::actors::table
+                    .filter(passerelle::db::schema::actors::username.eq(&username))
+                    .filter(passerelle::db::schema::actors::local.eq(true))
+                    .select(passerelle::db::schema::actors::id)
+                    .get_result::<i64>(c)?;
+                diesel::update(accounts::table.filter(accounts::actor_id.eq(actor)))
+                    .set(accounts::role.eq("admin"))
+                    .execute(c)?;
+                Ok(())
+            })
+        })
+        .await?
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok(member)
+    }
+
+    /// A direct connection to the instance's database, to check what was (not) stored.
+    pub fn database(&self) -> anyhow::Result<passerelle::db::Db> {
+        let url = match self.database_url.strip_prefix("sqlite://") {
+            Some(p) => passerelle::config::DatabaseUrl::Sqlite(p.into()),
+            None => passerelle::config::DatabaseUrl::Postgres(self.database_url.clone()),
+        };
+        Ok(passerelle::db::Db::connect(&url, 1)?)
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -265,6 +265,7 @@ pub async fn register(state: &AppState, input: RegistrationInput) -> AppResult<M
 
 /// Checks a username and password; the same error whether the name or the password is wrong.
 pub async fn login(state: &AppState, username: &str, password: &str) -> AppResult<Member> {
+    state.limits.check_signin_account(username)?;
     let (u, d) = (
         username.trim().trim_start_matches('@').to_string(),
         state.domain.clone(),
@@ -298,6 +299,13 @@ fn random_token() -> String {
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
     URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Suspends the account of a local actor (a moderator's decision, inside their transaction): it
+/// can no longer sign in, and its sessions and API tokens stop working at once (they are
+/// refused for disabled accounts). False if the actor has no account here.
+pub fn suspend(conn: &mut crate::db::DbConn, actor_id: i64) -> AppResult<bool> {
+    Ok(model::disable_by_actor(conn, actor_id)? == 1)
 }
 
 /// Only hashes of secrets are stored.

@@ -198,3 +198,10 @@ pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
 pub fn delete_account(conn: &mut DbConn, id: i64) -> QueryResult<usize> {
     diesel::delete(accounts::table.find(id)).execute(conn)
 }
+
+/// Marks the account of `actor_id` disabled; the number of accounts changed (0 or 1).
+pub fn disable_by_actor(conn: &mut DbConn, actor_id: i64) -> QueryResult<usize> {
+    diesel::update(accounts::table.filter(accounts::actor_id.eq(actor_id)))
+        .set(accounts::disabled.eq(true))
+        .execute(conn)
+}

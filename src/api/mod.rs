@@ -47,7 +47,12 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiMember {
                 .into_response()
             })?;
         match accounts::token_member(&data, token).await {
-            Ok(Some(m)) => Ok(ApiMember(m)),
+            Ok(Some(m)) => {
+                data.limits
+                    .check_api_account(m.account.id)
+                    .map_err(IntoResponse::into_response)?;
+                Ok(ApiMember(m))
+            }
             Ok(None) => Err(AppError::Unauthorized(
                 "this API token is not valid (revoked, or the account was closed)".into(),
             )
@@ -63,9 +68,10 @@ impl ApiMember {
         if self.0.role() >= role {
             Ok(())
         } else {
-            Err(AppError::Forbidden(
-                "this needs administrator rights".into(),
-            ))
+            Err(AppError::Forbidden(match role {
+                Role::Admin => "this needs administrator rights".into(),
+                _ => "this needs moderator rights".into(),
+            }))
         }
     }
 }
@@ -237,6 +243,20 @@ impl Page {
         crate::posts::api::delete,
         crate::posts::api::home,
         crate::posts::api::by_account,
+        crate::peering::api::list,
+        crate::peering::api::set,
+        crate::peering::api::remove,
+        crate::peering::api::export,
+        crate::peering::api::import,
+        crate::peering::api::partners,
+        crate::peering::api::list_partnerships,
+        crate::peering::api::propose,
+        crate::peering::api::decide,
+        crate::peering::api::share_job_offers,
+        crate::moderation::api::audit_log,
+        crate::moderation::api::create_report,
+        crate::moderation::api::queue,
+        crate::moderation::api::resolve,
     ),
     components(schemas(ErrorBody, FieldError)),
     modifiers(&BearerAuth)
@@ -268,4 +288,6 @@ pub fn routes() -> Router {
         .merge(crate::organisations::api::routes())
         .merge(crate::follows::api::routes())
         .merge(crate::posts::api::routes())
+        .merge(crate::peering::api::routes())
+        .merge(crate::moderation::api::routes())
 }

@@ -243,3 +243,70 @@ diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     organisation_roles,
 );
+
+// ---- peering and moderation (issue 6) ----
+
+diesel::table! {
+    instance_policies (id) {
+        id -> BigInt,
+        host -> Text,
+        policy -> Text,
+        reason -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        account_id -> Nullable<BigInt>,
+        action -> Text,
+        target -> Text,
+        details -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reports (id) {
+        id -> BigInt,
+        reporter_account_id -> Nullable<BigInt>,
+        origin_host -> Nullable<Text>,
+        flag_ap_id -> Nullable<Text>,
+        target_actor_id -> BigInt,
+        target_post_id -> Nullable<BigInt>,
+        reason -> Text,
+        forwarded -> Bool,
+        state -> Text,
+        resolution -> Nullable<Text>,
+        resolved_by -> Nullable<BigInt>,
+        resolved_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    partnerships (id) {
+        id -> BigInt,
+        host -> Text,
+        partner_actor_id -> BigInt,
+        state -> Text,
+        proposed_by_us -> Bool,
+        offer_ap_id -> Text,
+        share_job_offers -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(audit_log -> accounts (account_id));
+diesel::joinable!(partnerships -> actors (partner_actor_id));
+diesel::joinable!(reports -> actors (target_actor_id));
+
+diesel::allow_tables_to_appear_in_same_query!(audit_log, accounts);
+diesel::allow_tables_to_appear_in_same_query!(audit_log, actors);
+diesel::allow_tables_to_appear_in_same_query!(reports, actors);
+diesel::allow_tables_to_appear_in_same_query!(reports, posts);
+diesel::allow_tables_to_appear_in_same_query!(reports, accounts);
+diesel::allow_tables_to_appear_in_same_query!(partnerships, actors);

@@ -58,6 +58,7 @@ pub async fn run(state: AppState) {
             if let Err(e) = cleanup(&state).await {
                 tracing::warn!("delivery cleanup failed: {e}");
             }
+            state.limits.forget_idle();
         }
         let free = concurrency.saturating_sub(running.len());
         let mut next_due = state.config.federation.delivery_poll_interval;
@@ -229,6 +230,9 @@ async fn serve_instance(state: AppState, instance_id: i64, host: String) {
     let mut renewed = std::time::Instant::now();
     let renew_every = lease_length(&state) / 3;
     let mut delivered_any = false;
+    if drop_if_refused(&state, instance_id, &host).await {
+        return;
+    }
     loop {
         let batch = match state.db.read(move |c| next_batch(c, instance_id)).await {
             Ok(b) => b,
@@ -307,7 +311,7 @@ async fn send(state: &AppState, keys: &mut HashMap<i64, SigningKey>, p: &Pending
     let Ok(url) = Url::parse(&p.inbox) else {
         return Outcome::Refused("invalid inbox URL".into());
     };
-    if let Err(e) = super::check_url_allowed(&url, state.allow_insecure_local) {
+    if let Err(e) = super::check_url_allowed(&url, state.url_policy()) {
         return Outcome::Refused(e.to_string());
     }
     let body = p.json.clone().into_bytes();
@@ -480,6 +484,73 @@ async fn record_refusal(
             Ok(())
         })
         .await
+}
+
+/// A server the peering rules refuse (blocked, or not listed in allowlist mode) gets nothing:
+/// its queue is dropped, with the reason kept as its last error. True if it was refused.
+///
+/// One exception: in allowlist mode, the instance actor's `Undo` and `Reject` (a partnership
+/// ended or declined) still go to a server that is not allowed (any more), so that it learns
+/// it; a blocked server gets nothing at all.
+async fn drop_if_refused(state: &AppState, instance_id: i64, host: &str) -> bool {
+    let mode = state.config.federation.mode;
+    let (label, host) = (host, host.to_string());
+    let me = state.node_id.clone();
+    let instance_actor = state.instance_actor.id;
+    let result = state
+        .db
+        .write(move |conn| {
+            let Err(refusal) = crate::peering::check_conn(conn, mode, &host) else {
+                return Ok(None);
+            };
+            let blocked = crate::peering::rule_for(conn, &host)?
+                .is_some_and(|r| r.policy == crate::peering::Policy::Block.as_str());
+            let goodbyes = activities::table
+                .filter(activities::actor_id.eq(instance_actor))
+                .filter(activities::kind.eq_any(["Undo", "Reject"]))
+                .select(activities::id);
+            let dropped = if blocked {
+                diesel::delete(deliveries::table.filter(deliveries::instance_id.eq(instance_id)))
+                    .execute(conn)?
+            } else {
+                diesel::delete(
+                    deliveries::table
+                        .filter(deliveries::instance_id.eq(instance_id))
+                        .filter(deliveries::activity_id.ne_all(goodbyes)),
+                )
+                .execute(conn)?
+            };
+            let left: i64 = deliveries::table
+                .filter(deliveries::instance_id.eq(instance_id))
+                .count()
+                .get_result(conn)?;
+            if left > 0 {
+                return Ok(None);
+            }
+            let reason = format!("not delivered: {refusal}");
+            diesel::update(instances::table.find(instance_id))
+                .set((
+                    instances::last_error.eq(Some(&reason)),
+                    instances::last_error_at.eq(Some(now())),
+                ))
+                .execute(conn)?;
+            release_lease(conn, instance_id, &me)?;
+            Ok(Some((dropped, reason)))
+        })
+        .await;
+    match result {
+        Ok(None) => false,
+        Ok(Some((dropped, reason))) => {
+            tracing::info!("{dropped} deliveries dropped, {reason}");
+            state.metrics.delivery_failed(label, "refused");
+            true
+        }
+        Err(e) => {
+            tracing::warn!("cannot check the peering rules before delivering: {e}");
+            let _ = release(state, instance_id).await;
+            true
+        }
+    }
 }
 
 /// Delay before the `failures`-th retry: `initial × 2^(failures-1)`, capped at `max`.

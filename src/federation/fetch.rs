@@ -41,6 +41,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Requester {
                 let owner = sig
                     .key_owner()
                     .map_err(|e| AppError::Unauthorized(e.to_string()).into_response())?;
+                // a refused server is not even fetched to check its signature
+                let host = super::host_of(&owner).unwrap_or_default();
+                crate::peering::check(&data, &host)
+                    .await
+                    .map_err(IntoResponse::into_response)?;
                 let actor = verified_actor_for_fetch(&data, &sig, &owner)
                     .await
                     .map_err(IntoResponse::into_response)?;

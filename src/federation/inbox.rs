@@ -121,12 +121,7 @@ pub async fn receive(
     let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
     let signature = parse_request_signature("POST", path, headers, &data.domain, Some(body))
         .map_err(|e| signature_refusal(&e))?;
-    let json: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
-        refuse(
-            "malformed",
-            AppError::BadRequest(format!("the body is not JSON: {e}")),
-        )
-    })?;
+    let json = super::parse_json(body).map_err(|e| refuse("malformed", AppError::BadRequest(e)))?;
     let envelope: Envelope = serde_json::from_value(json.clone()).map_err(|e| {
         refuse(
             "malformed",
@@ -149,6 +144,14 @@ pub async fn receive(
             AppError::BadRequest("activities of local actors are not accepted from outside".into()),
         ));
     }
+    // before anything is fetched or stored: a refused server gets 403 and its reason
+    let host = super::host_of(&actor_id).unwrap_or_default();
+    data.limits
+        .check_inbox(&host)
+        .map_err(|e| refuse("rate_limited", e))?;
+    crate::peering::check(data, &host)
+        .await
+        .map_err(|e| refuse("policy", e))?;
     same_origin(&envelope.id, &actor_id).map_err(|e| refuse("origin", e))?;
     let known = what_we_know(data, &envelope.id, &actor_id)
         .await
@@ -285,7 +288,11 @@ async fn verified_actor(
     };
     let actor = match cached {
         Some(a) => a,
-        None => dereference(data, actor_id).await.map_err(fetch_error)?,
+        None => {
+            // said here in plain words (the federation library would only say "no domain")
+            super::check_url_allowed(actor_id, data.url_policy()).map_err(fetch_error)?;
+            dereference(data, actor_id).await.map_err(fetch_error)?
+        }
     };
     match signature.verify(&data.keys, &actor.public_key_pem) {
         Ok(()) => Ok(actor),

@@ -153,6 +153,7 @@ pub async fn resolve_handle(data: &Data<AppState>, handle: &str) -> AppResult<Db
             .await?
             .ok_or_else(|| AppError::NotFound(format!("nobody is called @{user} here")));
     }
+    crate::peering::check(data, &host).await?;
     let (u, h) = (user.clone(), host.clone());
     if let Some(known) = data
         .db
@@ -177,9 +178,9 @@ pub async fn resolve_handle(data: &Data<AppState>, handle: &str) -> AppResult<Db
             "This handle has an invalid server name.",
         )
     })?;
-    super::check_url_allowed(&url, data.allow_insecure_local)?;
+    super::check_url_allowed(&url, data.url_policy())?;
     let not_found = || AppError::NotFound(format!("no account @{user}@{host} was found"));
-    let response = data
+    let mut response = data
         .http
         .get(url)
         .header(header::ACCEPT, "application/jrd+json, application/json")
@@ -195,17 +196,24 @@ pub async fn resolve_handle(data: &Data<AppState>, handle: &str) -> AppResult<Db
             response.status()
         )));
     }
-    let bytes = response
-        .bytes()
+    // read at most 256 KiB, whatever the server sends or claims
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
         .await
-        .map_err(|e| AppError::Federation(format!("{host}: {e}")))?;
-    if bytes.len() > 256 * 1024 {
-        return Err(AppError::Federation(format!(
-            "{host}: WebFinger answer too large"
-        )));
+        .map_err(|e| AppError::Federation(format!("{host}: {e}")))?
+    {
+        if bytes.len() + chunk.len() > 256 * 1024 {
+            return Err(AppError::Federation(format!(
+                "{host}: WebFinger answer too large"
+            )));
+        }
+        bytes.extend_from_slice(&chunk);
     }
-    let doc: Webfinger = serde_json::from_slice(&bytes)
-        .map_err(|e| AppError::Federation(format!("{host}: unreadable WebFinger answer: {e}")))?;
+    let unreadable =
+        |e: String| AppError::Federation(format!("{host}: unreadable WebFinger answer: {e}"));
+    let doc: Webfinger = serde_json::from_value(super::parse_json(&bytes).map_err(unreadable)?)
+        .map_err(|e| unreadable(e.to_string()))?;
     let link = doc
         .links
         .iter()

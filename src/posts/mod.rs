@@ -122,6 +122,7 @@ fn followers_url(author: &DbActor) -> AppResult<Url> {
 
 /// A member writes a post: stored, and sent to their followers' servers.
 pub async fn create(state: &AppState, author: DbActor, input: PostInput) -> AppResult<DbPost> {
+    state.limits.check_post(author.id)?;
     let input = input.validate()?;
     let s = state.clone();
     let post = state
@@ -219,22 +220,47 @@ pub async fn delete(state: &AppState, author: DbActor, post_id: i64) -> AppResul
         .db
         .write(move |conn| {
             let post = own_post(conn, &author, post_id)?;
-            model::mark_deleted(conn, post.id, now())?;
-            let (to, cc) = federation::addressing(&post.visibility, &followers_url(&author)?);
-            let delete = Delete::new(
-                new_id(&s.base_url, "activities"),
-                &author,
-                Tombstone::new(post.ap_id.0.clone()),
-                to,
-                cc,
-            );
-            let inboxes = follows::model::follower_inboxes(conn, author.id)?;
-            outbox::enqueue(conn, &s.domain, &author, &delete, inboxes)?;
-            Ok(())
+            delete_local(conn, &s, &author, &post)
         })
         .await?;
     delivery::wake(state);
     Ok(())
+}
+
+/// Erases a local post and tells its author's followers' servers (`Delete`).
+fn delete_local(conn: &mut DbConn, s: &AppState, author: &DbActor, post: &DbPost) -> AppResult<()> {
+    model::mark_deleted(conn, post.id, now())?;
+    let (to, cc) = federation::addressing(&post.visibility, &followers_url(author)?);
+    let delete = Delete::new(
+        new_id(&s.base_url, "activities"),
+        author,
+        Tombstone::new(post.ap_id.0.clone()),
+        to,
+        cc,
+    );
+    let inboxes = follows::model::follower_inboxes(conn, author.id)?;
+    outbox::enqueue(conn, &s.domain, author, &delete, inboxes)?;
+    Ok(())
+}
+
+/// A moderator removes a post (inside their transaction): a local one is deleted as its author
+/// would (with a `Delete` to followers' servers), a remote one is only hidden here. Removing a
+/// post already removed does nothing.
+pub fn remove_by_moderator(conn: &mut DbConn, state: &AppState, post_id: i64) -> AppResult<()> {
+    let Some(post) = model::by_id(conn, post_id)? else {
+        return Ok(());
+    };
+    if post.deleted_at.is_some() {
+        return Ok(());
+    }
+    if post.local {
+        let author = crate::actors::model::by_id(conn, post.author_id)?
+            .ok_or_else(|| AppError::not_found("author"))?;
+        delete_local(conn, state, &author, &post)
+    } else {
+        model::mark_deleted(conn, post.id, now())?;
+        Ok(())
+    }
 }
 
 /// Whether a received post concerns this instance: its author is followed here, or it is

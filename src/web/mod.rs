@@ -36,6 +36,7 @@ pub fn routes() -> Router {
         .merge(crate::organisations::web::routes())
         .merge(crate::follows::web::routes())
         .merge(crate::posts::web::routes())
+        .merge(crate::peering::web::routes())
         .fallback(not_found)
         .layer(middleware::from_fn(web_layer));
     Router::new().merge(pages).merge(assets::routes())

@@ -122,3 +122,61 @@ fn users_are_created_listed_and_given_passwords() {
     let o = passerelle(d, &["migrate"], &[], None);
     assert!(text(&o).contains("up to date"), "{}", text(&o));
 }
+
+#[test]
+fn instance_rules_block_import_export_and_audit() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = [("PASSERELLE_DATABASE__URL", "sqlite://rules.db")];
+    let run = |args: &[&str], stdin: Option<&str>| passerelle(dir.path(), args, &env, stdin);
+    let o = run(
+        &[
+            "admin",
+            "instances",
+            "block",
+            "Spam.Example",
+            "--reason",
+            "spam",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let csv = "#domain,#severity,#reject_media,#public_comment\n\
+               loud.example,silence,false,too loud\n\
+               friend.example,allow,,\n";
+    let o = run(&["admin", "instances", "import", "-"], Some(csv));
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("2 rule(s) written"), "{}", text(&o));
+    // a file with a bad line changes nothing and names the line
+    let o = run(
+        &["admin", "instances", "import", "-"],
+        Some("#domain,#severity\nok.example,block\nnot a host,block\n"),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("line 3"), "{}", text(&o));
+    let o = run(&["admin", "instances", "export"], None);
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(
+        out.starts_with("#domain,#severity,#public_comment\n"),
+        "{out}"
+    );
+    assert!(out.contains("spam.example,suspend,spam"), "{out}");
+    assert!(out.contains("loud.example,silence,too loud"), "{out}");
+    assert!(!out.contains("ok.example"), "{out}");
+    let o = run(&["admin", "instances", "remove", "friend.example"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = run(&["admin", "instances", "remove", "friend.example"], None);
+    assert_eq!(o.status.code(), Some(1));
+    let o = run(&["admin", "reports", "list"], None);
+    assert!(text(&o).contains("no reports"), "{}", text(&o));
+    let o = run(&["admin", "reports", "resolve", "7", "nuke"], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("dismiss, remove_content"), "{}", text(&o));
+    let o = run(&["admin", "reports", "resolve", "7", "dismiss"], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("report not found"), "{}", text(&o));
+    let o = run(&["admin", "audit"], None);
+    let log = text(&o);
+    assert!(log.contains("instance.remove"), "{log}");
+    assert!(log.contains("instance.block"), "{log}");
+    assert!(log.contains("(command line)"), "{log}");
+}

@@ -103,6 +103,7 @@ pub async fn spawn_app_with(
             "200ms".into(),
         ),
         ("PASSERELLE_FEDERATION__REQUEST_TIMEOUT".into(), "3s".into()),
+        ("PASSERELLE_LIMITS__ENABLED".into(), "false".into()),
     ];
     tweak(&mut env);
     let config = Config::load(None, env).expect("valid test config");

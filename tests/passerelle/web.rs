@@ -227,6 +227,23 @@ async fn sign_up_edit_profile_and_post(backend: Backend) {
 }
 both_backends!(sign_up_edit_profile_and_post);
 
+async fn pages_carry_security_headers(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let r = reqwest::get(app.url("/login")).await.unwrap();
+    let h = r.headers();
+    let csp = h[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(csp.contains("default-src 'self'"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(h[header::X_FRAME_OPTIONS], "DENY");
+    assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(h[header::REFERRER_POLICY], "same-origin");
+    // a plain-http test instance does not claim https
+    assert!(h.get(header::STRICT_TRANSPORT_SECURITY).is_none());
+}
+both_backends!(pages_carry_security_headers);
+
 async fn forms_without_csrf_token_are_refused(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {
         return;

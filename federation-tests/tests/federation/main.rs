@@ -6,6 +6,7 @@ mod fedify;
 mod jsonld;
 mod organisations;
 mod pasture;
+mod peering;
 mod people;
 mod profiles;
 mod security;
@@ -17,6 +18,13 @@ pub const NODE: &str = env!("CARGO_BIN_EXE_passerelle-node");
 
 pub async fn instance(backend: Backend, name: &str) -> Instance {
     Instance::start(NODE, backend, name)
+        .await
+        .unwrap_or_else(|e| panic!("instance {name} did not start: {e:#}"))
+}
+
+/// An instance with more settings (`PASSERELLE_*` variables).
+pub async fn instance_with(backend: Backend, name: &str, env: Vec<(String, String)>) -> Instance {
+    Instance::start_with(NODE, backend, name, env)
         .await
         .unwrap_or_else(|e| panic!("instance {name} did not start: {e:#}"))
 }

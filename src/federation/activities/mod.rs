@@ -7,6 +7,7 @@
 
 pub mod create;
 pub mod delete;
+pub mod flag;
 pub mod follow;
 pub mod update;
 
@@ -25,11 +26,16 @@ pub enum InboxActivity {
     Create(create::Create),
     Update(update::Update),
     Delete(delete::Delete),
+    Flag(flag::Flag),
+    /// A partnership proposed by another server's instance actor.
+    Offer(crate::peering::federation::Offer),
+    /// `Accept`, `Reject` or `Undo` of a partnership `Offer`.
+    PartnershipAnswer(Box<crate::peering::federation::PartnershipAnswer>),
 }
 
 /// The `type` values [`InboxActivity`] understands.
 pub const ACCEPTED_TYPES: &[&str] = &[
-    "Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete",
+    "Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete", "Flag", "Offer",
 ];
 
 impl InboxActivity {
@@ -38,7 +44,13 @@ impl InboxActivity {
         fn read<T: serde::de::DeserializeOwned>(json: serde_json::Value) -> Result<T, String> {
             serde_json::from_value(json).map_err(|e| e.to_string())
         }
+        if matches!(kind, "Accept" | "Reject" | "Undo")
+            && crate::peering::federation::is_about_partnership(&json)
+        {
+            return Ok(InboxActivity::PartnershipAnswer(read(json)?));
+        }
         Ok(match kind {
+            "Offer" => InboxActivity::Offer(read(json)?),
             "Follow" => InboxActivity::Follow(read(json)?),
             "Accept" => InboxActivity::Accept(read(json)?),
             "Reject" => InboxActivity::Reject(read(json)?),
@@ -46,6 +58,7 @@ impl InboxActivity {
             "Create" => InboxActivity::Create(read(json)?),
             "Update" => InboxActivity::Update(read(json)?),
             "Delete" => InboxActivity::Delete(read(json)?),
+            "Flag" => InboxActivity::Flag(read(json)?),
             other => {
                 return Err(format!(
                     "activity type {other} is not supported by this server"
@@ -64,6 +77,9 @@ impl InboxActivity {
             InboxActivity::Create(a) => a.receive(data, actor).await,
             InboxActivity::Update(a) => a.receive(data, actor).await,
             InboxActivity::Delete(a) => a.receive(data, actor).await,
+            InboxActivity::Flag(a) => a.receive(data, actor).await,
+            InboxActivity::Offer(a) => a.receive(data, actor).await,
+            InboxActivity::PartnershipAnswer(a) => (*a).receive(data, actor).await,
         }
     }
 }

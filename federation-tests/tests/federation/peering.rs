@@ -1,0 +1,732 @@
+//! Peering rules between real instances: allowlist mode, blocked servers, and what crosses
+//! the wire (or does not) because of them.
+
+use crate::{both_backends, instance};
+use federation_tests::{Backend, Instance, Member, eventually};
+use passerelle::federation::signatures::{SigningKey, generate_keys, sign_post};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// The signing key of a local actor of `inst`, read from its database.
+fn private_key(inst: &Instance, actor: &str) -> SigningKey {
+    use diesel::prelude::*;
+    use passerelle::db::schema::actors;
+    let db = inst.database().unwrap();
+    let id = actor.to_string();
+    let pem: Option<String> = db
+        .read_blocking(move |c| {
+            Ok(actors::table
+                .filter(actors::ap_id.eq(&id))
+                .select(actors::private_key_pem)
+                .get_result(c)?)
+        })
+        .unwrap();
+    SigningKey::from_pem(actor, &pem.unwrap()).unwrap()
+}
+
+/// How many actors of server `domain` the instance has stored.
+fn actors_from(inst: &Instance, domain: &str) -> i64 {
+    use diesel::prelude::*;
+    use passerelle::db::schema::actors;
+    let db = inst.database().unwrap();
+    let domain = domain.to_string();
+    db.read_blocking(move |c| {
+        Ok(actors::table
+            .filter(actors::domain.eq(&domain))
+            .count()
+            .get_result(c)?)
+    })
+    .unwrap()
+}
+
+/// Deliveries still queued on `inst` for server `host`.
+fn pending_deliveries_to(inst: &Instance, host: &str) -> i64 {
+    use diesel::prelude::*;
+    use passerelle::db::schema::{deliveries, instances};
+    let db = inst.database().unwrap();
+    let host = host.to_string();
+    db.read_blocking(move |c| {
+        Ok(deliveries::table
+            .inner_join(instances::table)
+            .filter(instances::host.eq(&host))
+            .count()
+            .get_result(c)?)
+    })
+    .unwrap()
+}
+
+/// POSTs `activity` to `to`'s shared inbox, signed by `from`'s actor `actor` as its server
+/// would; returns the status and the error message.
+async fn deliver_as(from: &Instance, actor: &str, to: &Instance, activity: Value) -> (u16, String) {
+    let key = private_key(from, actor);
+    let inbox = url::Url::parse(&to.url("/inbox")).unwrap();
+    let body = activity.to_string().into_bytes();
+    let headers = sign_post(&key, &inbox, &body).unwrap();
+    let r = reqwest::Client::new()
+        .post(inbox)
+        .headers(headers)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let v: Value = r.json().await.unwrap_or(Value::Null);
+    (
+        status,
+        v["message"].as_str().unwrap_or_default().to_string(),
+    )
+}
+
+fn follow(from: &Instance, actor: &str, object: &str) -> Value {
+    json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": from.url(&format!("/activities/{}", uuid_like())),
+        "type": "Follow",
+        "actor": actor,
+        "object": object,
+    })
+}
+
+fn uuid_like() -> String {
+    format!(
+        "{:x}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    )
+}
+
+async fn set_rule(admin: &Member, host: &str, policy: &str, reason: &str) {
+    let (s, v) = admin
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/admin/instances/{host}"),
+            json!({"policy": policy, "reason": reason}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 200, "{v}");
+}
+
+/// An instance in allowlist mode federates with the server it allowed and refuses the other
+/// both ways: its activities are answered 403 with a reason and nothing is stored, and nothing
+/// is delivered to it.
+async fn allowlist_mode(backend: Backend) {
+    let (a, b, c) = tokio::join!(
+        instance(backend, "a"),
+        instance(backend, "b"),
+        instance(backend, "c")
+    );
+    let mut a = a;
+    let alice = a.admin("alice").await.unwrap();
+    let bob = b.member("bob").await.unwrap();
+    let carol = c.member("carol").await.unwrap();
+    // while A is open, both follow alice
+    bob.follow_accepted(&alice.handle).await.unwrap();
+    carol.follow_accepted(&alice.handle).await.unwrap();
+    set_rule(&alice, &b.domain(), "allow", "partner network").await;
+
+    a.restart_with(env(&[("PASSERELLE_FEDERATION__MODE", "allowlist")]))
+        .await
+        .unwrap();
+    alice
+        .write("Offre de stage en alternance", "public")
+        .await
+        .unwrap();
+    eventually(15, "the allowed server receives the post", || async {
+        (bob.home().await.ok()?.len() == 1).then_some(())
+    })
+    .await;
+    // the unlisted server got nothing, and nothing stays queued for it
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(carol.home().await.unwrap().is_empty());
+    assert_eq!(pending_deliveries_to(&a, &c.domain()), 0);
+
+    // an activity from the unlisted server: 403 with a reason, and its actor is not stored
+    c.member("dave").await.unwrap();
+    let known = actors_from(&a, &c.domain());
+    let dave_actor = c.url("/users/dave");
+    let (status, message) = deliver_as(
+        &c,
+        &dave_actor,
+        &a,
+        follow(&c, &dave_actor, &a.url("/users/alice")),
+    )
+    .await;
+    assert_eq!(status, 403, "{message}");
+    assert!(message.contains("allowlist"), "{message}");
+    assert!(message.contains(&c.domain()), "{message}");
+    assert_eq!(
+        actors_from(&a, &c.domain()),
+        known,
+        "dave was not fetched nor stored"
+    );
+
+    // and A does not fetch from it either
+    let (s, v) = alice
+        .get(&format!(
+            "/api/v1/accounts/lookup?handle=dave@{}",
+            c.domain()
+        ))
+        .await
+        .unwrap();
+    assert_eq!(s, 403, "{v}");
+    assert_eq!(actors_from(&a, &c.domain()), known);
+
+    // the allowed server still speaks: bob's new follower request is accepted
+    let (s, _) = bob
+        .post(
+            &format!(
+                "/api/v1/accounts/{}/unfollow",
+                bob.lookup(&alice.handle).await.unwrap()
+            ),
+            json!({}),
+        )
+        .await
+        .unwrap();
+    assert!((200..300).contains(&s), "unfollow: {s}");
+    bob.follow_accepted(&alice.handle).await.unwrap();
+}
+both_backends!(allowlist_mode);
+
+/// A blocked server (open mode) is refused with the administrators' reason, is not fetched,
+/// and is not delivered to; the block is in the audit log and in the CSV export.
+async fn blocked_instance(backend: Backend) {
+    let (a, b, c) = tokio::join!(
+        instance(backend, "a"),
+        instance(backend, "b"),
+        instance(backend, "c")
+    );
+    let alice = a.admin("alice").await.unwrap();
+    let bob = b.member("bob").await.unwrap();
+    let carol = c.member("carol").await.unwrap();
+    bob.follow_accepted(&alice.handle).await.unwrap();
+    carol.follow_accepted(&alice.handle).await.unwrap();
+
+    set_rule(&alice, &c.domain(), "block", "harassment campaign").await;
+    alice
+        .write("Réunion des bénévoles", "public")
+        .await
+        .unwrap();
+    eventually(15, "the other follower receives the post", || async {
+        (bob.home().await.ok()?.len() == 1).then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(
+        carol.home().await.unwrap().is_empty(),
+        "nothing delivered to a blocked server"
+    );
+
+    let carol_actor = c.url("/users/carol");
+    let (status, message) = deliver_as(
+        &c,
+        &carol_actor,
+        &a,
+        follow(&c, &carol_actor, &a.url("/users/alice")),
+    )
+    .await;
+    assert_eq!(status, 403, "{message}");
+    assert!(message.contains("harassment campaign"), "{message}");
+    let (s, v) = alice
+        .get(&format!(
+            "/api/v1/accounts/lookup?handle=carol@{}",
+            c.domain()
+        ))
+        .await
+        .unwrap();
+    assert_eq!(s, 403, "{v}");
+
+    // recorded, exported, and only administrators may do this
+    let (s, log) = alice.get("/api/v1/admin/audit").await.unwrap();
+    assert_eq!(s, 200);
+    assert_eq!(log[0]["action"], "instance.block");
+    assert_eq!(log[0]["target"], c.domain());
+    assert_eq!(log[0]["by"], "alice");
+    let r = reqwest::Client::new()
+        .get(a.url("/api/v1/admin/instances/export.csv"))
+        .bearer_auth(&alice.token)
+        .send()
+        .await
+        .unwrap();
+    let csv = r.text().await.unwrap();
+    assert!(
+        csv.contains(&format!("{},suspend,harassment campaign", c.domain())),
+        "{csv}"
+    );
+    let member = a.member("mallory").await.unwrap();
+    let (s, _) = member.get("/api/v1/admin/instances").await.unwrap();
+    assert_eq!(s, 403);
+
+    // unblocking lets the server speak again
+    let (s, _) = alice
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/admin/instances/{}", c.domain()),
+            json!({}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 204);
+    let (status, message) = deliver_as(
+        &c,
+        &carol_actor,
+        &a,
+        follow(&c, &carol_actor, &a.url("/users/alice")),
+    )
+    .await;
+    assert_eq!(status, 202, "{message}");
+}
+both_backends!(blocked_instance);
+
+/// Signs `activity` with `key` and POSTs it to `to`'s shared inbox; returns the status, the
+/// message and how long the answer took.
+async fn post_signed(key: &SigningKey, to: &Instance, activity: Value) -> (u16, String, Duration) {
+    let inbox = url::Url::parse(&to.url("/inbox")).unwrap();
+    let body = activity.to_string().into_bytes();
+    let headers = sign_post(key, &inbox, &body).unwrap();
+    let started = std::time::Instant::now();
+    let r = reqwest::Client::new()
+        .post(inbox)
+        .headers(headers)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let v: Value = r.json().await.unwrap_or(Value::Null);
+    let message = v["message"].as_str().unwrap_or_default().to_string();
+    (status, message, started.elapsed())
+}
+
+/// An activity from a made-up actor at `base` (which the inbox must fetch to check the key).
+fn crafted(base: &str) -> (SigningKey, Value) {
+    let actor = format!("{base}/users/mallory");
+    let key = SigningKey::from_pem(&actor, &generate_keys().unwrap().private_key_pem).unwrap();
+    let activity = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{base}/activities/1"),
+        "type": "Follow",
+        "actor": actor,
+        "object": "https://example.org/users/someone",
+    });
+    (key, activity)
+}
+
+/// A crafted actor on 127.0.0.1 or 10.0.0.1 does not make the server fetch it
+/// (`federation.allow_private_addresses` is off by default; these test instances still
+/// federate with each other through `localhost` names).
+async fn private_addresses_are_not_fetched(backend: Backend) {
+    let a = instance(backend, "a").await;
+    // a listener standing for an internal service: it must never be contacted by A
+    let internal = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = internal.local_addr().unwrap().port();
+    let (key, activity) = crafted(&format!("http://127.0.0.1:{port}"));
+    let (status, message, _) = post_signed(&key, &a, activity.clone()).await;
+    assert_eq!(status, 401, "{message}");
+    assert!(message.contains("127.0.0.1"), "{message}");
+    assert!(message.contains("private"), "{message}");
+    let contacted = tokio::time::timeout(Duration::from_millis(300), internal.accept()).await;
+    assert!(contacted.is_err(), "A connected to the internal address");
+
+    let (key, activity) = crafted("https://10.0.0.1");
+    let (status, message, took) = post_signed(&key, &a, activity).await;
+    assert_eq!(status, 401, "{message}");
+    assert!(message.contains("10.0.0.1"), "{message}");
+    assert!(
+        took < Duration::from_secs(1),
+        "refused without trying: {took:?}"
+    );
+
+    // the same lookups by handle are refused with a clear message
+    let alice = a.member("alice").await.unwrap();
+    let (s, v) = alice
+        .get(&format!(
+            "/api/v1/accounts/lookup?handle=x@127.0.0.1:{port}"
+        ))
+        .await
+        .unwrap();
+    assert_eq!(s, 400, "{v}");
+    assert!(v["message"].as_str().unwrap().contains("private"), "{v}");
+    let (s, v) = alice
+        .get("/api/v1/accounts/lookup?handle=x@10.0.0.1")
+        .await
+        .unwrap();
+    assert_eq!(s, 400, "{v}");
+}
+both_backends!(private_addresses_are_not_fetched);
+
+/// The `Retry-After` of a 429 answer, in seconds.
+fn retry_after(r: &reqwest::Response) -> u64 {
+    r.headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("a 429 answer carries Retry-After in seconds")
+}
+
+/// Rate limits on sign-up (per address), sign-in and posting (per account) and the inbox (per
+/// remote server) answer 429 with `Retry-After`.
+async fn rate_limits(backend: Backend) {
+    let (a, b) = tokio::join!(
+        crate::instance_with(
+            backend,
+            "a",
+            env(&[
+                ("PASSERELLE_LIMITS__ENABLED", "true"),
+                ("PASSERELLE_LIMITS__SIGNUP_PER_IP", "2/1h"),
+                ("PASSERELLE_LIMITS__SIGNIN_PER_ACCOUNT", "4/1h"),
+                ("PASSERELLE_LIMITS__POSTS_PER_ACCOUNT", "2/1h"),
+                ("PASSERELLE_LIMITS__INBOX_PER_INSTANCE", "3/1h"),
+            ]),
+        ),
+        instance(backend, "b")
+    );
+    let http = reqwest::Client::new();
+    // sign-up: two from this address, then 429 (the harness's member() signs in once each)
+    let alice = a.member("alice").await.unwrap();
+    a.member("bruno").await.unwrap();
+    let r = http
+        .post(a.url("/api/v1/accounts"))
+        .json(&json!({"username": "chloe", "password": "a long enough password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 429);
+    assert!(retry_after(&r) > 60, "{:?}", r.headers());
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["error"], "rate_limited");
+    assert!(v["message"].as_str().unwrap().contains("sign-ups"), "{v}");
+
+    // sign-in attempts on one account: alice signed in once, three wrong guesses, then even the
+    // right password waits
+    for _ in 0..3 {
+        let r = http
+            .post(a.url("/api/v1/tokens"))
+            .json(&json!({"username": "alice", "password": "wrong guess"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401);
+    }
+    let r = http
+        .post(a.url("/api/v1/tokens"))
+        .json(&json!({"username": "alice", "password": "a long enough password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 429);
+    assert!(retry_after(&r) > 0);
+
+    // posting
+    alice.write("Un", "public").await.unwrap();
+    alice.write("Deux", "public").await.unwrap();
+    let (s, v) = alice
+        .post(
+            "/api/v1/posts",
+            json!({"text": "Trois", "visibility": "public"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 429, "{v}");
+
+    // the inbox, per remote server: B's activities beyond 3 wait
+    b.member("bob").await.unwrap();
+    let bob = b.url("/users/bob");
+    let key = private_key(&b, &bob);
+    let inbox = url::Url::parse(&a.url("/inbox")).unwrap();
+    let mut statuses = vec![];
+    for _ in 0..4 {
+        let body = follow(&b, &bob, &a.url("/users/alice"))
+            .to_string()
+            .into_bytes();
+        let headers = sign_post(&key, &inbox, &body).unwrap();
+        let r = http
+            .post(inbox.clone())
+            .headers(headers)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        statuses.push(r.status().as_u16());
+        if r.status() == 429 {
+            assert!(retry_after(&r) > 0);
+        }
+    }
+    assert_eq!(statuses, [202, 202, 202, 429]);
+}
+both_backends!(rate_limits);
+
+/// The JSON of the last activity of `kind` emitted by `inst`.
+fn last_activity(inst: &Instance, kind: &str) -> Value {
+    use diesel::prelude::*;
+    use passerelle::db::schema::activities;
+    let db = inst.database().unwrap();
+    let kind = kind.to_string();
+    let json: String = db
+        .read_blocking(move |c| {
+            Ok(activities::table
+                .filter(activities::kind.eq(&kind))
+                .order(activities::id.desc())
+                .select(activities::json)
+                .first(c)?)
+        })
+        .unwrap();
+    serde_json::from_str(&json).unwrap()
+}
+
+/// A member of B reports a post of A's member and forwards the report: it reaches A's
+/// moderation queue from B's instance actor, without naming the reporter; A's moderator
+/// removes the post (gone on B too) and the decision is in the audit log. A local report leads
+/// to a suspension.
+async fn reports_and_moderation(backend: Backend) {
+    let (a, b) = tokio::join!(instance(backend, "a"), instance(backend, "b"));
+    let alice = a.admin("alice").await.unwrap();
+    let bob = b.member("bob").await.unwrap();
+    bob.follow_accepted(&alice.handle).await.unwrap();
+    let post = alice
+        .write("Gagnez 10 000 € par jour", "public")
+        .await
+        .unwrap();
+    let seen = eventually(15, "bob sees the post", || async {
+        bob.home().await.ok()?.first().cloned()
+    })
+    .await;
+
+    let (s, report) = bob
+        .post(
+            "/api/v1/reports",
+            json!({
+                "account_id": seen["author"]["id"],
+                "post_id": seen["id"],
+                "reason": "Arnaque",
+                "forward": true,
+            }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 201, "{report}");
+    assert_eq!(report["forwarded"], true);
+    let flag = last_activity(&b, "Flag");
+    assert_eq!(flag["actor"], b.url("/actor"), "sent by the instance actor");
+    assert!(!flag.to_string().contains("bob"), "{flag}");
+    // bad input is explained
+    let (s, v) = bob
+        .post(
+            "/api/v1/reports",
+            json!({"account_id": seen["author"]["id"], "reason": "  "}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 422, "{v}");
+    assert_eq!(v["fields"][0]["field"], "reason");
+
+    let queue = eventually(15, "the report reaches A's queue", || async {
+        let (_, v) = alice.get("/api/v1/admin/reports").await.ok()?;
+        v.as_array().filter(|a| !a.is_empty()).cloned()
+    })
+    .await;
+    let received = &queue[0];
+    assert_eq!(received["origin"], b.domain());
+    assert_eq!(received["reporter"], Value::Null);
+    assert_eq!(received["reason"], "Arnaque");
+    assert_eq!(received["post_ap_id"], post["ap_id"]);
+    assert_eq!(received["account"]["username"], "alice");
+    assert!(!received.to_string().contains("bob"), "{received}");
+
+    let id = received["id"].as_i64().unwrap();
+    let path = format!("/api/v1/admin/reports/{id}/resolve");
+    let (s, v) = alice
+        .post(&path, json!({"action": "remove_content", "note": "scam"}))
+        .await
+        .unwrap();
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["resolution"], "remove_content");
+    let (s, _) = alice
+        .get(&format!("/api/v1/posts/{}", post["id"]))
+        .await
+        .unwrap();
+    assert_eq!(s, 404);
+    eventually(15, "the removal reaches B", || async {
+        bob.home().await.ok()?.is_empty().then_some(())
+    })
+    .await;
+    let (s, _) = alice
+        .post(&path, json!({"action": "dismiss"}))
+        .await
+        .unwrap();
+    assert_eq!(s, 409, "a resolved report stays resolved");
+    let (_, log) = alice.get("/api/v1/admin/audit").await.unwrap();
+    assert_eq!(log[0]["action"], "report.remove_content");
+    assert_eq!(log[0]["by"], "alice");
+
+    // a local report: only moderators see the queue; suspension stops the account at once
+    let mallory = a.member("mallory").await.unwrap();
+    let carl = a.member("carl").await.unwrap();
+    let (s, _) = mallory.get("/api/v1/admin/reports").await.unwrap();
+    assert_eq!(s, 403);
+    let (s, report) = mallory
+        .post(
+            "/api/v1/reports",
+            json!({"account_id": carl.id, "reason": "Faux profil"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 201, "{report}");
+    assert_eq!(report["forwarded"], false);
+    let (s, v) = alice
+        .post(
+            &format!("/api/v1/admin/reports/{}/resolve", report["id"]),
+            json!({"action": "suspend"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["reporter"], "mallory");
+    let (s, _) = carl.get("/api/v1/me").await.unwrap();
+    assert_eq!(s, 401, "a suspended member's token stops working");
+}
+both_backends!(reports_and_moderation);
+
+/// The partnerships an administrator sees, as (host, state) pairs.
+async fn partnerships_of(admin: &Member) -> Vec<(String, String)> {
+    let (s, v) = admin.get("/api/v1/admin/partnerships").await.unwrap();
+    assert_eq!(s, 200, "{v}");
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["host"].as_str().unwrap().to_string(),
+                p["state"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A partnership between two instance actors: proposed and declined, proposed and accepted
+/// (listed publicly, allowed in allowlist mode without a rule), then ended by one side.
+async fn partnership(backend: Backend) {
+    let (a, b) = tokio::join!(instance(backend, "a"), instance(backend, "b"));
+    let mut a = a;
+    let alice = a.admin("alice").await.unwrap();
+    let bruno = b.admin("bruno").await.unwrap();
+    let propose = || async {
+        let (s, v) = alice
+            .post("/api/v1/admin/partnerships", json!({"host": b.domain()}))
+            .await
+            .unwrap();
+        assert_eq!(s, 201, "{v}");
+        assert_eq!(v["state"], "outgoing");
+        eventually(15, "B receives the proposal", || async {
+            (partnerships_of(&bruno).await == [(a.domain(), "incoming".to_string())]).then_some(())
+        })
+        .await;
+    };
+
+    // declined: gone on both sides
+    propose().await;
+    let (s, _) = bruno
+        .post(
+            &format!("/api/v1/admin/partnerships/{}/decline", a.domain()),
+            json!({}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 204);
+    assert!(partnerships_of(&bruno).await.is_empty());
+    eventually(15, "A learns it was declined", || async {
+        partnerships_of(&alice).await.is_empty().then_some(())
+    })
+    .await;
+
+    // accepted: active on both sides, public, each side's own job-offer choice
+    propose().await;
+    let (s, v) = alice
+        .post(
+            &format!("/api/v1/admin/partnerships/{}/accept", b.domain()),
+            json!({}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 409, "only the side proposed to accepts: {v}");
+    let (s, v) = bruno
+        .post(
+            &format!("/api/v1/admin/partnerships/{}/accept", a.domain()),
+            json!({}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["state"], "active");
+    eventually(15, "A learns it was accepted", || async {
+        (partnerships_of(&alice).await == [(b.domain(), "active".to_string())]).then_some(())
+    })
+    .await;
+    let partners: Value = reqwest::get(a.url("/api/v1/partners"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(partners[0]["host"], b.domain());
+    let page = reqwest::get(a.url("/partners"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(&b.domain()), "{page}");
+    assert!(
+        page.contains("Partenaires"),
+        "the public page is translated: {page}"
+    );
+    let (s, v) = bruno
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/admin/partnerships/{}/share_job_offers", a.domain()),
+            json!({"share": true}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["share_job_offers"], true);
+
+    // in allowlist mode a partner needs no allow rule
+    a.restart_with(env(&[("PASSERELLE_FEDERATION__MODE", "allowlist")]))
+        .await
+        .unwrap();
+    b.member("bob").await.unwrap();
+    let bob = b.url("/users/bob");
+    let (status, message) =
+        deliver_as(&b, &bob, &a, follow(&b, &bob, &a.url("/users/alice"))).await;
+    assert_eq!(status, 202, "{message}");
+
+    // ended by A: gone on both sides, and B is no longer allowed
+    let (s, _) = alice
+        .post(
+            &format!("/api/v1/admin/partnerships/{}/end", b.domain()),
+            json!({}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 204);
+    eventually(15, "B learns it ended", || async {
+        partnerships_of(&bruno).await.is_empty().then_some(())
+    })
+    .await;
+    let (status, message) =
+        deliver_as(&b, &bob, &a, follow(&b, &bob, &a.url("/users/alice"))).await;
+    assert_eq!(status, 403, "{message}");
+    let (_, log) = alice.get("/api/v1/admin/audit").await.unwrap();
+    assert_eq!(log[0]["action"], "partnership.end");
+}
+both_backends!(partnership);

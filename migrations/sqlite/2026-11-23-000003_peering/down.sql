@@ -1,0 +1,4 @@
+DROP TABLE partnerships;
+DROP TABLE reports;
+DROP TABLE audit_log;
+DROP TABLE instance_policies;
