@@ -493,15 +493,30 @@ async fn record_refusal(
 /// ended or declined) still go to a server that is not allowed (any more), so that it learns
 /// it; a blocked server gets nothing at all.
 async fn drop_if_refused(state: &AppState, instance_id: i64, host: &str) -> bool {
+    // the common case, an allowed server, costs one read (no write transaction)
+    match crate::peering::check(state, host).await {
+        Ok(()) => return false,
+        Err(crate::error::AppError::Forbidden(_)) => {}
+        Err(e) => {
+            // the rules could not be read: keep the queue, try again later
+            tracing::warn!("cannot check the peering rules before delivering: {e}");
+            let _ = release(state, instance_id).await;
+            return true;
+        }
+    }
     let mode = state.config.federation.mode;
-    let (label, host) = (host, host.to_string());
+    let (label, host) = (host, host.to_ascii_lowercase());
     let me = state.node_id.clone();
     let instance_actor = state.instance_actor.id;
     let result = state
         .db
         .write(move |conn| {
-            let Err(refusal) = crate::peering::check_conn(conn, mode, &host) else {
-                return Ok(None);
+            // checked again in the transaction: a rule may have changed meanwhile; only a
+            // refusal drops anything, a database error keeps the queue
+            let refusal = match crate::peering::check_conn(conn, mode, &host) {
+                Ok(()) => return Ok(None),
+                Err(crate::error::AppError::Forbidden(r)) => r,
+                Err(e) => return Err(e),
             };
             let blocked = crate::peering::rule_for(conn, &host)?
                 .is_some_and(|r| r.policy == crate::peering::Policy::Block.as_str());
