@@ -25,6 +25,8 @@ pub mod federation;
 pub mod follows;
 /// Sanitising remote HTML, rendering local text.
 pub mod html;
+/// Job offers: writing, publishing, the job board, applications, feeds, imports.
+pub mod jobs;
 /// Prometheus metrics and health check.
 pub mod metrics;
 /// Moderation: the audit log of administrators' and moderators' actions.
@@ -75,6 +77,7 @@ fn federation_routes() -> Router {
         .route("/users/{name}/profile", get(profiles::federation::profile))
         .route("/orgs/{name}", get(organisations::federation::organisation))
         .route("/orgs/{name}/inbox", post(inbox::actor_inbox))
+        .route("/orgs/{name}/jobs.atom", get(jobs::feed::organisation_feed))
         .route(
             "/orgs/{name}/outbox",
             get(organisations::federation::outbox),
@@ -202,6 +205,7 @@ pub struct Server {
     pub addr: SocketAddr,
     http: JoinHandle<()>,
     worker: JoinHandle<()>,
+    expiry: JoinHandle<()>,
 }
 
 impl Server {
@@ -209,6 +213,7 @@ impl Server {
     pub fn stop(self) {
         self.http.abort();
         self.worker.abort();
+        self.expiry.abort();
     }
 
     /// Waits until the HTTP server ends (it does not, unless it fails).
@@ -225,6 +230,7 @@ pub async fn start(config: Config, listener: TcpListener) -> anyhow::Result<Serv
     let federation = federation::federation_config(state.clone()).await?;
     let router = app(federation);
     let worker = tokio::spawn(federation::delivery::run(state.clone()));
+    let expiry = tokio::spawn(jobs::run_expiry(state.clone()));
     let http = tokio::spawn(async move {
         let service = router.into_make_service_with_connect_info::<SocketAddr>();
         if let Err(e) = axum::serve(listener, service).await {
@@ -236,6 +242,7 @@ pub async fn start(config: Config, listener: TcpListener) -> anyhow::Result<Serv
         addr,
         http,
         worker,
+        expiry,
     })
 }
 

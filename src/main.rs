@@ -39,6 +39,27 @@ enum Command {
     /// Administration.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Job offers.
+    #[command(subcommand)]
+    Jobs(JobsCommand),
+}
+
+#[derive(Subcommand)]
+enum JobsCommand {
+    /// Import job offers from a JSON or CSV file (all rows, or none if one is refused).
+    Import {
+        /// A `.json` file (a list of offers) or a `.csv` file (a header row naming the fields).
+        file: PathBuf,
+        /// The handle of the local organisation that publishes them.
+        #[arg(long)]
+        organisation: String,
+        /// Check every row and report, without importing anything.
+        #[arg(long)]
+        dry_run: bool,
+        /// Publish the offers at once (otherwise they are drafts the team publishes).
+        #[arg(long)]
+        publish: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -291,6 +312,12 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             println!("  federation mode:   {:?}", config.federation.mode);
             Ok(())
         }
+        Command::Jobs(JobsCommand::Import {
+            file,
+            organisation,
+            dry_run,
+            publish,
+        }) => import_jobs(config, port, &file, &organisation, dry_run, publish).await,
         Command::User(cmd) => {
             let state = passerelle::build_state(config, port).await?;
             user_command(&state, cmd).await
@@ -640,4 +667,63 @@ async fn user_command(state: &passerelle::state::AppState, cmd: UserCommand) -> 
             Ok(())
         }
     }
+}
+
+async fn import_jobs(
+    config: Config,
+    port: u16,
+    file: &std::path::Path,
+    organisation: &str,
+    dry_run: bool,
+    publish: bool,
+) -> anyhow::Result<()> {
+    use passerelle::jobs::import;
+    let (offers, rejected) = import::read_file(file)?;
+    let state = passerelle::build_state(config, port).await?;
+    let bar = indicatif::ProgressBar::new(offers.len() as u64).with_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_message("checking");
+    let report = import::import(
+        &state,
+        organisation,
+        offers,
+        rejected,
+        dry_run,
+        publish,
+        || bar.inc(1),
+    )
+    .await
+    .map_err(explain)?;
+    bar.finish_and_clear();
+    for r in &report.rejected {
+        eprintln!("row {}: {}", r.row, r.reasons.join("; "));
+    }
+    if !report.rejected.is_empty() {
+        anyhow::bail!(
+            "{} of {} rows refused: nothing was imported; correct them and run the import again",
+            report.rejected.len(),
+            report.rows
+        );
+    }
+    if report.dry_run {
+        println!(
+            "{} rows checked, all valid (dry run: nothing imported)",
+            report.rows
+        );
+    } else {
+        println!(
+            "{} offers imported for @{} as {}",
+            report.imported,
+            organisation.trim_start_matches('@'),
+            if publish {
+                "published offers"
+            } else {
+                "drafts"
+            }
+        );
+    }
+    Ok(())
 }

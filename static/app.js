@@ -16,3 +16,9 @@
     }
   });
 })();
+
+// Forms marked data-confirm (closing or deleting something) ask before they are sent.
+document.addEventListener("submit", (event) => {
+  const message = event.target.dataset && event.target.dataset.confirm;
+  if (message && !window.confirm(message)) event.preventDefault();
+});

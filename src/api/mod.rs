@@ -96,7 +96,7 @@ impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for ApiJ
 }
 
 /// A person or other actor, local or remote.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AccountView {
     pub id: i64,
     /// `user@domain`
@@ -230,6 +230,19 @@ impl Page {
         crate::organisations::api::set_role,
         crate::organisations::api::remove_member,
         crate::organisations::api::mine,
+        crate::jobs::api::board,
+        crate::jobs::api::create,
+        crate::jobs::api::of_organisation,
+        crate::jobs::api::show,
+        crate::jobs::api::update,
+        crate::jobs::api::delete,
+        crate::jobs::api::publish,
+        crate::jobs::api::close,
+        crate::jobs::api::apply,
+        crate::jobs::api::applications,
+        crate::jobs::api::application,
+        crate::jobs::api::answer,
+        crate::jobs::api::my_applications,
         crate::follows::api::follow,
         crate::follows::api::unfollow,
         crate::follows::api::requests,
@@ -286,6 +299,7 @@ pub fn routes() -> Router {
         .merge(crate::accounts::api::routes())
         .merge(crate::profiles::api::routes())
         .merge(crate::organisations::api::routes())
+        .merge(crate::jobs::api::routes())
         .merge(crate::follows::api::routes())
         .merge(crate::posts::api::routes())
         .merge(crate::peering::api::routes())

@@ -310,3 +310,84 @@ diesel::allow_tables_to_appear_in_same_query!(reports, actors);
 diesel::allow_tables_to_appear_in_same_query!(reports, posts);
 diesel::allow_tables_to_appear_in_same_query!(reports, accounts);
 diesel::allow_tables_to_appear_in_same_query!(partnerships, actors);
+
+diesel::table! {
+    job_offers (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        organisation_id -> BigInt,
+        author_id -> Nullable<BigInt>,
+        local -> Bool,
+        state -> Text,
+        title -> Text,
+        description -> Text,
+        content_html -> Text,
+        contract_type -> Text,
+        working_time -> Text,
+        location -> Text,
+        location_key -> Text,
+        remote -> Text,
+        salary_min -> Nullable<BigInt>,
+        salary_max -> Nullable<BigInt>,
+        salary_currency -> Text,
+        salary_period -> Text,
+        experience_level -> Text,
+        open_without_diploma -> Bool,
+        open_without_experience -> Bool,
+        start_date -> Nullable<Date>,
+        closes_on -> Nullable<Date>,
+        languages -> Text,
+        how_to_apply -> Text,
+        url -> Text,
+        search_text -> Text,
+        published_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    job_offer_skills (offer_id, tag_key) {
+        offer_id -> BigInt,
+        tag_key -> Text,
+        name -> Text,
+        required -> Bool,
+    }
+}
+
+diesel::table! {
+    job_applications (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        offer_id -> BigInt,
+        applicant_id -> BigInt,
+        message_html -> Text,
+        shared_profile -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    job_application_answers (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        application_id -> BigInt,
+        author_id -> Nullable<BigInt>,
+        status -> Nullable<Text>,
+        content_html -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(job_offer_skills -> job_offers (offer_id));
+diesel::joinable!(job_applications -> job_offers (offer_id));
+diesel::joinable!(job_application_answers -> job_applications (application_id));
+
+diesel::allow_tables_to_appear_in_same_query!(job_offers, actors);
+diesel::allow_tables_to_appear_in_same_query!(job_offers, job_offer_skills);
+diesel::allow_tables_to_appear_in_same_query!(job_offers, job_applications);
+diesel::allow_tables_to_appear_in_same_query!(job_applications, actors);
+diesel::allow_tables_to_appear_in_same_query!(job_applications, job_application_answers);
+diesel::allow_tables_to_appear_in_same_query!(job_application_answers, actors);

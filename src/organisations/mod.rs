@@ -223,7 +223,7 @@ pub fn organisation_path(handle: &str) -> String {
 }
 
 /// Refuses members without one of `roles` in `organisation`.
-fn require_role(
+pub(crate) fn require_role(
     conn: &mut DbConn,
     organisation: &DbActor,
     member: &Member,

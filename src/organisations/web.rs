@@ -286,6 +286,8 @@ struct OrganisationPage {
     /// `none`, `pending`, `accepted`; empty for visitors and the team.
     follow: &'static str,
     team: Vec<(String, String, String, i64)>,
+    /// Its job offers (the team also sees drafts and closed ones).
+    offers: Vec<crate::jobs::web::OfferCard>,
     errors: FieldErrors,
 }
 
@@ -318,6 +320,11 @@ async fn page_with(
         }
         None => "",
     };
+    let offers = crate::jobs::of_organisation(&v.data, actor.clone(), viewer.clone())
+        .await?
+        .into_iter()
+        .map(|o| crate::jobs::web::offer_card(v, o))
+        .collect();
     let team = org
         .team
         .iter()
@@ -349,6 +356,7 @@ async fn page_with(
                 .then(|| actor.url.clone().unwrap_or_else(|| actor.ap_id.to_string())),
             follow,
             team,
+            offers,
             org,
             errors,
         },

@@ -225,13 +225,20 @@ pub async fn share_job_offers(
     share: bool,
 ) -> AppResult<PartnershipView> {
     let host = host_arg(host)?;
-    state
+    let s = state.clone();
+    let view = state
         .db
         .write(move |conn| {
             let p = model::partnership_with(conn, &host)?.ok_or_else(|| {
                 AppError::NotFound(format!("there is no partnership with {host}"))
             })?;
             model::set_share_job_offers(conn, p.id, share)?;
+            if share && !p.share_job_offers && p.state == "active" {
+                // the partner's board gets the offers already open, not only the next ones
+                if let Some(partner) = crate::actors::model::by_id(conn, p.partner_actor_id)? {
+                    crate::jobs::federation::send_all_to(conn, &s, &partner)?;
+                }
+            }
             let action = if share {
                 "partnership.share_job_offers"
             } else {
@@ -242,7 +249,9 @@ pub async fn share_job_offers(
                 .ok_or_else(|| AppError::not_found("partnership"))?;
             view(conn, row)
         })
-        .await
+        .await?;
+    delivery::wake(state);
+    Ok(view)
 }
 
 /// Every partnership, in any state (administrators).

@@ -84,6 +84,21 @@ pub fn format_datetime(i18n: &I18n, lang: &str, at: &chrono::NaiveDateTime) -> S
     )
 }
 
+/// A day as people read it ("3 décembre 2026", "3 December 2026").
+pub fn format_date(i18n: &I18n, lang: &str, day: &chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let month = i18n.message(lang, &format!("month-{}", day.month()), &[]);
+    i18n.message(
+        lang,
+        "date-day",
+        &[
+            ("day", FluentValue::from(day.day() as i64)),
+            ("month", FluentValue::from(month)),
+            ("year", FluentValue::from(day.year().to_string())),
+        ],
+    )
+}
+
 /// The interface language for a request: the `lang` cookie if valid, else the first supported
 /// language in `Accept-Language`, else French.
 pub fn negotiate(cookie: Option<&str>, accept_language: Option<&str>) -> &'static str {

@@ -34,6 +34,7 @@ pub fn routes() -> Router {
         .merge(crate::accounts::web::routes())
         .merge(crate::profiles::web::routes())
         .merge(crate::organisations::web::routes())
+        .merge(crate::jobs::web::routes())
         .merge(crate::follows::web::routes())
         .merge(crate::posts::web::routes())
         .merge(crate::peering::web::routes())
@@ -66,6 +67,11 @@ impl Ctx {
         self.state.i18n.message(self.lang, key, &[])
     }
 
+    /// The message `{prefix}-{value}` (labels of codes: `job-contract-permanent`).
+    pub fn label(&self, prefix: &str, value: &str) -> String {
+        self.t(&format!("{prefix}-{value}"))
+    }
+
     /// Whether the message `key` exists in the page's language.
     pub fn has(&self, key: &str) -> bool {
         self.state.i18n.has(self.lang, key)
@@ -93,6 +99,11 @@ impl Ctx {
     /// the reader's time zone).
     pub fn date(&self, at: &NaiveDateTime) -> String {
         i18n::format_datetime(&self.state.i18n, self.lang, at)
+    }
+
+    /// A day (without time) as people read it in the page's language.
+    pub fn day(&self, day: &chrono::NaiveDate) -> String {
+        i18n::format_date(&self.state.i18n, self.lang, day)
     }
 
     /// The machine-readable form of a date, for `<time datetime>`.

@@ -7,6 +7,7 @@ mod api;
 mod cli;
 mod federation;
 mod fixtures;
+mod jobs;
 mod organisations;
 mod profiles;
 mod web;
@@ -26,6 +27,8 @@ pub struct TestApp {
     pub server: Option<Server>,
     pub base: String,
     pub http: reqwest::Client,
+    /// The database the instance uses (for the command line tests).
+    pub db_url: String,
     _dir: tempfile::TempDir,
     _pg: Option<TempPostgres>,
 }
@@ -45,6 +48,26 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
+    }
+
+    /// An API request with `token`; the status and the JSON answer (`Null` when not JSON).
+    pub async fn call(
+        &self,
+        token: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Value,
+    ) -> (u16, Value) {
+        let mut r = self
+            .http
+            .request(method.clone(), self.url(path))
+            .bearer_auth(token);
+        if method != reqwest::Method::GET {
+            r = r.json(&body);
+        }
+        let r = r.send().await.unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
     }
 
     /// Registers `name` and returns an API token.
@@ -91,7 +114,7 @@ pub async fn spawn_app_with(
         }
     };
     let mut env = vec![
-        ("PASSERELLE_DATABASE__URL".to_string(), db_url),
+        ("PASSERELLE_DATABASE__URL".to_string(), db_url.clone()),
         ("PASSERELLE_DATABASE__POOL_SIZE".into(), "4".into()),
         (
             "PASSERELLE_FEDERATION__RETRY_INITIAL".into(),
@@ -116,6 +139,7 @@ pub async fn spawn_app_with(
         server: Some(server),
         base,
         http: reqwest::Client::new(),
+        db_url,
         _dir: dir,
         _pg: pg,
     })

@@ -5,6 +5,7 @@ use crate::{
     actors::model::DbActor,
     error::{AppError, AppResult},
     federation::inbox::commit,
+    jobs::applications::{ANSWER, APPLICATION, ApplicationJson},
     posts::{self, federation::NoteJson, model::DbPost},
     state::AppState,
 };
@@ -53,6 +54,29 @@ impl Create {
     }
 
     pub async fn receive(self, data: &Data<AppState>, actor: DbActor) -> AppResult<()> {
+        if crate::jobs::federation::is_offer(&self.object) {
+            let offer: crate::jobs::federation::OfferJson = serde_json::from_value(self.object)
+                .map_err(|e| AppError::BadRequest(format!("the job offer cannot be read: {e}")))?;
+            return commit(data, &self.id, move |conn| {
+                crate::jobs::federation::receive_offer(conn, &actor, &offer)
+            })
+            .await;
+        }
+        let kind = self
+            .object
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        if matches!(kind, APPLICATION | ANSWER) {
+            let json: ApplicationJson = serde_json::from_value(self.object).map_err(|e| {
+                AppError::BadRequest(format!("the application cannot be read: {e}"))
+            })?;
+            return commit(data, &self.id, move |conn| match json.kind.as_str() {
+                APPLICATION => crate::jobs::applications::receive_application(conn, &actor, &json),
+                _ => crate::jobs::applications::receive_answer(conn, &actor, &json),
+            })
+            .await;
+        }
         let note = read_note(data, self.object).await?;
         note.verify_author(&actor.ap_id)?;
         let state = (**data).clone();

@@ -81,7 +81,11 @@ impl Delete {
                 follows::model::delete_all_of(conn, actor.id)?;
                 crate::profiles::model::delete_of(conn, actor.id)?;
                 posts::model::mark_all_deleted(conn, actor.id, now())?;
+                crate::jobs::model::close_all_of(conn, actor.id, now())?;
                 crate::actors::model::mark_deleted(conn, actor.id, now())?;
+                return Ok(());
+            }
+            if crate::jobs::federation::receive_delete(conn, &actor, &object)? {
                 return Ok(());
             }
             posts::receive_delete(conn, &actor, &object)

@@ -94,6 +94,14 @@ impl Update {
             }
             return Ok(());
         }
+        if crate::jobs::federation::is_offer(&self.object) {
+            let offer: crate::jobs::federation::OfferJson = serde_json::from_value(self.object)
+                .map_err(|e| AppError::BadRequest(format!("the job offer cannot be read: {e}")))?;
+            return commit(data, &self.id, move |conn| {
+                crate::jobs::federation::receive_offer(conn, &actor, &offer)
+            })
+            .await;
+        }
         let note = read_note(data, self.object).await?;
         note.verify_author(&actor.ap_id)?;
         let state = (**data).clone();
