@@ -210,6 +210,9 @@ fn send_accept(
         &accept,
         [follower.inbox_url.clone()],
     )?;
+    if followed.kind == "organization" {
+        crate::jobs::federation::send_to_new_follower(conn, state, followed, follower)?;
+    }
     Ok(())
 }
 

@@ -190,6 +190,17 @@ pub fn has_local_follower(conn: &mut DbConn, actor_id: i64) -> QueryResult<bool>
     .get_result(c))
 }
 
+/// Whether a local actor follows `actor_id` or asked to.
+pub fn has_local_follower_or_request(conn: &mut DbConn, actor_id: i64) -> QueryResult<bool> {
+    crate::native!(conn, |c| diesel::select(diesel::dsl::exists(
+        follows::table
+            .inner_join(actors::table.on(actors::id.eq(follows::follower_id)))
+            .filter(follows::followed_id.eq(actor_id))
+            .filter(actors::local.eq(true)),
+    ))
+    .get_result(c))
+}
+
 /// Records the id of the latest Follow activity for a follow (a re-sent Follow has a new id).
 pub fn set_ap_id(conn: &mut DbConn, id: i64, ap_id: &str) -> QueryResult<usize> {
     diesel::update(follows::table.find(id))

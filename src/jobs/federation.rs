@@ -345,14 +345,38 @@ pub fn send_offer(
 
 /// Sends every open local offer to a partner that starts receiving them.
 pub fn send_all_to(conn: &mut DbConn, state: &AppState, partner: &DbActor) -> AppResult<usize> {
-    let inbox = partner
+    send_open_offers(conn, state, partner, None)
+}
+
+/// Sends the open offers of `organisation` to a new follower, whose board then shows the
+/// offers already open, not only the next ones.
+pub fn send_to_new_follower(
+    conn: &mut DbConn,
+    state: &AppState,
+    organisation: &DbActor,
+    follower: &DbActor,
+) -> AppResult<usize> {
+    if follower.local {
+        return Ok(0);
+    }
+    send_open_offers(conn, state, follower, Some(organisation.id))
+}
+
+/// Queues a `Create` of each open local offer (of one organisation, or all) for `to`.
+fn send_open_offers(
+    conn: &mut DbConn,
+    state: &AppState,
+    to: &DbActor,
+    organisation: Option<i64>,
+) -> AppResult<usize> {
+    let inbox = to
         .shared_inbox_url
         .clone()
-        .unwrap_or_else(|| partner.inbox_url.clone());
+        .unwrap_or_else(|| to.inbox_url.clone());
     let today = super::today();
     let mut n = 0;
     for offer in super::model::published_local(conn)? {
-        if !offer.is_open(today) {
+        if !offer.is_open(today) || organisation.is_some_and(|o| o != offer.organisation_id) {
             continue;
         }
         let Some(organisation) = crate::actors::model::by_id(conn, offer.organisation_id)? else {
@@ -372,10 +396,11 @@ pub fn send_all_to(conn: &mut DbConn, state: &AppState, partner: &DbActor) -> Ap
     Ok(n)
 }
 
-/// Whether this server keeps the offers of `organisation`: one of our members follows it, or
-/// its server is a partner (partners send only the offers they chose to share).
+/// Whether this server keeps the offers of `organisation`: one of our members follows it (or
+/// asked to: the offers sent with the Accept may arrive before it), or its server is a partner
+/// (partners send only the offers they chose to share).
 fn wanted(conn: &mut DbConn, organisation: &DbActor) -> AppResult<bool> {
-    if follows::model::has_local_follower(conn, organisation.id)? {
+    if follows::model::has_local_follower_or_request(conn, organisation.id)? {
         return Ok(true);
     }
     crate::peering::partnerships::is_partner(conn, &organisation.domain)

@@ -3,6 +3,7 @@
 
 mod delivery;
 mod fedify;
+mod jobs;
 mod jsonld;
 mod organisations;
 mod pasture;
