@@ -866,3 +866,159 @@ async fn creating_and_managing_an_organisation_with_forms(backend: Backend) {
 }
 
 both_backends!(creating_and_managing_an_organisation_with_forms);
+
+async fn offering_and_applying_for_a_job_with_forms(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let owner = Browser::new(&app);
+    owner.sign_up("nadia").await;
+    let seeker = Browser::new(&app);
+    seeker.sign_up("yanis").await;
+    let org = [
+        ("handle", "bistrot"),
+        ("name", "Le Bistrot"),
+        ("description", ""),
+        ("sector", ""),
+        ("size", ""),
+        ("location", "Lyon"),
+        ("website", ""),
+        ("logo_url", ""),
+    ];
+    let r = owner
+        .submit("/organisations/new", "/organisations/new", &org)
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = owner.get("/@bistrot").await;
+    assert!(
+        page.contains("/organisations/bistrot/jobs/new"),
+        "the team is offered to write one"
+    );
+    let (_, page) = seeker.get("/@bistrot").await;
+    assert!(!page.contains("/organisations/bistrot/jobs/new"));
+
+    // the offer form: errors next to their fields, what was typed kept
+    let mut fields = vec![
+        ("title", "Commis de cuisine"),
+        ("description", ""),
+        ("contract_type", "apprenticeship"),
+        ("working_time", "part_time"),
+        ("location", "Lyon"),
+        ("remote", "no"),
+        ("salary_min", "mille"),
+        ("salary_max", ""),
+        ("salary_currency", ""),
+        ("salary_period", "month"),
+        ("required_skills", "Cuisine, Hygiène"),
+        ("nice_to_have_skills", ""),
+        ("experience_level", "none"),
+        ("open_without_diploma", "on"),
+        ("start_date", ""),
+        ("closes_on", ""),
+        ("languages", "fr"),
+        ("how_to_apply", ""),
+    ];
+    let new = "/organisations/bistrot/jobs/new";
+    let r = owner.submit(new, new, &fields).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains(r#"id="salary_min-error""#), "{page}");
+    assert!(page.contains("Commis de cuisine") && page.contains("Cuisine, Hygiène"));
+    fields[6] = ("salary_min", "1500");
+    let r = owner.submit(new, new, &fields).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains(r#"id="description-error""#) && page.contains("Décrivez le travail"),
+        "{page}"
+    );
+    fields[1] = ("description", "Préparer les repas avec l'équipe.");
+    let r = owner.submit(new, new, &fields).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let offer = location(&r);
+    let (_, page) = owner.get(&offer).await;
+    assert!(
+        page.contains("Brouillon") && page.contains("Publier"),
+        "{page}"
+    );
+    let (status, _) = seeker.get(&offer).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "a draft is the team's");
+    let r = owner.submit(&offer, &format!("{offer}/publish"), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    // the board, its filters and the offer page
+    let (_, board) = seeker.get("/jobs?q=commis&without_diploma=true").await;
+    assert!(
+        board.contains("Commis de cuisine") && board.contains("Ouvert sans diplôme"),
+        "{board}"
+    );
+    let (_, board) = seeker.get("/jobs?contract=seasonal").await;
+    assert!(board.contains("Aucune offre ne correspond"), "{board}");
+    let (status, board) = seeker.get("/jobs?since=hier").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(board.contains(r#"id="since-error""#));
+    let (_, page) = seeker.get(&offer).await;
+    assert!(
+        page.contains("Apprentissage") && page.contains("1500 EUR par mois"),
+        "{page}"
+    );
+    assert!(page.contains("application/ld+json"));
+
+    // applying: the message is needed; then the application and its answer
+    let apply = format!("{offer}/apply");
+    let r = seeker
+        .submit(&offer, &apply, &[("message", " "), ("sections", "skills")])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains(r#"id="message-error""#));
+    let r = seeker
+        .submit(
+            &offer,
+            &apply,
+            &[
+                ("message", "J'aime cuisiner."),
+                ("sections", "headline"),
+                ("sections", "experiences"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let application = location(&r);
+    let (_, page) = seeker.get(&application).await;
+    assert!(
+        page.contains("J&#39;aime cuisiner.") && page.contains("Reçue"),
+        "{page}"
+    );
+    assert!(
+        !page.contains(r#"name="status""#),
+        "the applicant cannot answer"
+    );
+    let (_, page) = seeker.get(&offer).await;
+    assert!(page.contains("Vous avez postulé"));
+    let (_, list) = owner.get(&format!("{offer}/applications")).await;
+    assert!(list.contains("yanis") && list.contains("Reçue"), "{list}");
+    let r = owner
+        .submit(
+            &application,
+            &format!("{application}/answer"),
+            &[("status", "interview"), ("message", "Venez mardi.")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, mine) = seeker.get("/me/applications").await;
+    assert!(
+        mine.contains("Entretien") && mine.contains("Commis de cuisine"),
+        "{mine}"
+    );
+    let (_, page) = seeker.get(&application).await;
+    assert!(page.contains("Venez mardi."));
+
+    // closing asks first (data-confirm) and takes the offer off the board
+    let (_, page) = owner.get(&offer).await;
+    assert!(page.contains("data-confirm"));
+    let r = owner.submit(&offer, &format!("{offer}/close"), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, board) = seeker.get("/jobs").await;
+    assert!(!board.contains("Commis de cuisine"));
+}
+both_backends!(offering_and_applying_for_a_job_with_forms);
