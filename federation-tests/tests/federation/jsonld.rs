@@ -94,6 +94,43 @@ async fn served_and_sent_documents_are_valid_jsonld(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(s, 201, "{v}");
+    let org_id = v["account"]["id"].as_i64().unwrap();
+
+    // a Fedify actor follows the organisation, which publishes a job offer and closes it
+    peer.act("follow", "ana", json!({"target": a.url("/orgs/atelier")}))
+        .await
+        .unwrap();
+    eventually(20, "Fedify follows the organisation", || async {
+        let (_, v) = alice
+            .get(&format!("/api/v1/organisations/{org_id}"))
+            .await
+            .ok()?;
+        (v["followers_count"] == 1).then_some(())
+    })
+    .await;
+    let (s, offer) = alice
+        .post(
+            &format!("/api/v1/organisations/{org_id}/jobs"),
+            json!({"title": "Maçon", "description": "Chantiers d'insertion.",
+                   "contract_type": "fixed_term", "working_time": "full_time",
+                   "location": "Lyon", "salary_min": 1800, "salary_max": 2000,
+                   "salary_period": "month", "required_skills": ["Maçonnerie"],
+                   "nice_to_have_skills": ["Permis B"], "experience_level": "none",
+                   "open_without_diploma": true, "start_date": "2030-01-01",
+                   "closes_on": "2999-01-01", "languages": ["fr"],
+                   "how_to_apply": "Appelez-nous."}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 201, "{offer}");
+    let offer_id = offer["id"].as_i64().unwrap();
+    for step in ["publish", "close"] {
+        let (s, v) = alice
+            .post(&format!("/api/v1/jobs/{offer_id}/{step}"), json!({}))
+            .await
+            .unwrap();
+        assert_eq!(s, 200, "{v}");
+    }
 
     // what is served, while alice has a follower and a followed account
     let http = reqwest::Client::new();
@@ -115,6 +152,7 @@ async fn served_and_sent_documents_are_valid_jsonld(backend: Backend) {
         "/orgs/atelier/outbox".to_string(),
         "/orgs/atelier/followers".to_string(),
         "/orgs/atelier/following".to_string(),
+        format!("/jobs/{offer_id}"),
     ];
     for path in paths {
         let r = http
@@ -161,9 +199,21 @@ async fn served_and_sent_documents_are_valid_jsonld(backend: Backend) {
         });
         let posts = received
             .iter()
-            .filter(|r| r["activity"]["type"] == "Create")
+            .filter(|r| {
+                r["activity"]["type"] == "Create" && r["activity"]["object"]["type"] == "Note"
+            })
             .count();
-        (kinds.iter().all(|k| has(k)) && person_update && posts == 3).then_some(received)
+        let offer = |kind: &str| {
+            received.iter().any(|r| {
+                r["activity"]["type"] == kind && r["activity"]["object"]["type"] == "Page"
+            })
+        };
+        (kinds.iter().all(|k| has(k))
+            && person_update
+            && posts == 3
+            && offer("Create")
+            && offer("Update"))
+        .then_some(received)
     })
     .await;
     assert!(
@@ -185,7 +235,7 @@ async fn served_and_sent_documents_are_valid_jsonld(backend: Backend) {
                 "{activity}"
             ),
             _ => {
-                if object["type"] == "Note" {
+                if object["type"] == "Note" || object["type"] == "Page" {
                     assert!(object["attributedTo"].is_string(), "{activity}");
                 }
             }
