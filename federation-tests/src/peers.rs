@@ -182,7 +182,11 @@ pub async fn check_jobposting(documents: &[(String, Value)]) -> anyhow::Result<(
 
 /// Runs a checker script of the peer's folder on `documents`: it prints `ok NAME` for each
 /// valid one.
-async fn run_checker(script: &str, what: &str, documents: &[(String, Value)]) -> anyhow::Result<()> {
+async fn run_checker(
+    script: &str,
+    what: &str,
+    documents: &[(String, Value)],
+) -> anyhow::Result<()> {
     let dir = fedify_dir();
     let input: Vec<Value> = documents
         .iter()

@@ -114,3 +114,35 @@ pub async fn by_id(state: &AppState, id: i64) -> AppResult<DbActor> {
         .filter(|a| a.deleted_at.is_none())
         .ok_or_else(|| AppError::not_found("account"))
 }
+
+/// Queues an `Update` of a local actor — its whole document `json`, under `context` (the terms
+/// of its kind) — for its followers' servers, inside the caller's transaction. Addressed to
+/// the public collection and the actor's followers.
+pub fn send_update(
+    conn: &mut crate::db::DbConn,
+    state: &AppState,
+    actor: &DbActor,
+    json: serde_json::Value,
+    context: serde_json::Value,
+) -> AppResult<()> {
+    use crate::federation::{activities::update::Update, outbox};
+    let followers = actor
+        .followers_url
+        .as_deref()
+        .map(url::Url::parse)
+        .transpose()?;
+    let to = [url::Url::parse(crate::federation::PUBLIC).expect("valid")]
+        .into_iter()
+        .chain(followers)
+        .collect();
+    let mut update = Update::of_actor(
+        outbox::new_id(&state.base_url, "activities"),
+        actor,
+        json,
+        to,
+    );
+    update.context = Some(context);
+    let inboxes = crate::follows::model::follower_inboxes(conn, actor.id)?;
+    outbox::enqueue(conn, &state.domain, actor, &update, inboxes)?;
+    Ok(())
+}

@@ -13,7 +13,7 @@ use crate::{
     actors::{self, model as actor_model, model::DbActor},
     db::{DbConn, now},
     error::{AppError, AppResult, FieldError},
-    federation::{activities::update::Update, delivery, outbox, signatures::generate_keys},
+    federation::{delivery, signatures::generate_keys},
     follows, html,
     state::AppState,
 };
@@ -279,25 +279,10 @@ pub async fn update(
     Ok(actor)
 }
 
-/// Queues an Update of the organisation's actor for its followers' servers.
+/// Queues an Update of the organisation's actor (with its terms) for its followers' servers.
 fn send_update(conn: &mut DbConn, state: &AppState, actor: &DbActor) -> AppResult<()> {
     let json = federation::organisation_document(conn, state, actor)?;
-    let followers = actor.followers_url.as_deref().map(Url::parse).transpose()?;
-    let to = [Url::parse(crate::federation::PUBLIC).expect("valid")]
-        .into_iter()
-        .chain(followers)
-        .collect();
-    let mut update = Update::of_actor(
-        outbox::new_id(&state.base_url, "activities"),
-        actor,
-        json,
-        to,
-    );
-    // the actor carries the organisation's terms
-    update.context = Some(federation::organisation_context());
-    let inboxes = follows::model::follower_inboxes(conn, actor.id)?;
-    outbox::enqueue(conn, &state.domain, actor, &update, inboxes)?;
-    Ok(())
+    actors::send_update(conn, state, actor, json, federation::organisation_context())
 }
 
 /// Gives a member of this instance a role in the organisation (owners only).

@@ -18,7 +18,7 @@ use crate::{
     actors::model::{self as actor_model, DbActor},
     db::{DbConn, now},
     error::{AppError, AppResult, FieldError},
-    federation::{activities::update::Update, delivery, outbox},
+    federation::delivery,
     follows, html,
     state::AppState,
 };
@@ -128,22 +128,8 @@ pub(crate) fn send_actor_update(
     actor: &DbActor,
 ) -> AppResult<()> {
     let json = federation::person_document(conn, state, actor)?;
-    let followers = actor.followers_url.as_deref().map(Url::parse).transpose()?;
-    let to = [Url::parse(crate::federation::PUBLIC).expect("valid")]
-        .into_iter()
-        .chain(followers)
-        .collect();
-    let mut update = Update::of_actor(
-        outbox::new_id(&state.base_url, "activities"),
-        actor,
-        json,
-        to,
-    );
     // the actor carries the profile's terms
-    update.context = Some(federation::profile_context());
-    let inboxes = follows::model::follower_inboxes(conn, actor.id)?;
-    outbox::enqueue(conn, &state.domain, actor, &update, inboxes)?;
-    Ok(())
+    crate::actors::send_update(conn, state, actor, json, federation::profile_context())
 }
 
 /// Where a member's profile stands: the draft, and whether and when it was published.

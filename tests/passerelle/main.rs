@@ -56,13 +56,15 @@ impl TestApp {
         token: &str,
         method: reqwest::Method,
         path: &str,
-        body: Value,
+        body: impl Into<Option<Value>>,
     ) -> (u16, Value) {
         let mut r = self
             .http
             .request(method.clone(), self.url(path))
             .bearer_auth(token);
-        if method != reqwest::Method::GET {
+        if method != reqwest::Method::GET
+            && let Some(body) = body.into()
+        {
             r = r.json(&body);
         }
         let r = r.send().await.unwrap();

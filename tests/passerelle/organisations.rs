@@ -1,27 +1,8 @@
 //! Organisations on one instance: creating one, its page and ActivityPub document, its team
 //! and who may do what, following it.
 
-use crate::{Backend, TestApp, both_backends, spawn_app};
+use crate::{Backend, both_backends, spawn_app};
 use serde_json::{Value, json};
-
-async fn call(
-    app: &TestApp,
-    token: &str,
-    method: reqwest::Method,
-    path: &str,
-    body: Value,
-) -> (u16, Value) {
-    let r = app
-        .http
-        .request(method, app.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
 
 async fn organisations_pages_and_teams(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {
@@ -33,14 +14,14 @@ async fn organisations_pages_and_teams(backend: Backend) {
     use reqwest::Method;
 
     // bad input is reported field by field; the handle is shared with members' names
-    let (s, v) = call(
-        &app,
-        &owner,
-        Method::POST,
-        "/api/v1/organisations",
-        json!({"handle": "zoe", "name": "", "size": "huge", "website": "ftp://x"}),
-    )
-    .await;
+    let (s, v) = app
+        .call(
+            &owner,
+            Method::POST,
+            "/api/v1/organisations",
+            json!({"handle": "zoe", "name": "", "size": "huge", "website": "ftp://x"}),
+        )
+        .await;
     assert_eq!(s, 422);
     let mut fields: Vec<&str> = v["fields"]
         .as_array()
@@ -50,31 +31,31 @@ async fn organisations_pages_and_teams(backend: Backend) {
         .collect();
     fields.sort();
     assert_eq!(fields, ["name", "size", "website"]);
-    let (s, v) = call(
-        &app,
-        &owner,
-        Method::POST,
-        "/api/v1/organisations",
-        json!({"handle": "zoe", "name": "Zoé SARL"}),
-    )
-    .await;
+    let (s, v) = app
+        .call(
+            &owner,
+            Method::POST,
+            "/api/v1/organisations",
+            json!({"handle": "zoe", "name": "Zoé SARL"}),
+        )
+        .await;
     assert_eq!(s, 422);
     assert_eq!(v["fields"][0]["field"], "handle");
     assert_eq!(v["fields"][0]["code"], "taken");
 
-    let (s, org) = call(
-        &app,
-        &owner,
-        Method::POST,
-        "/api/v1/organisations",
-        json!({
-            "handle": "restos_lyon", "name": "Les Restos de Lyon",
-            "description": "Nous formons aux métiers de la cuisine.\n\nSans diplôme exigé.",
-            "sector": "Restauration", "size": "10-49", "location": "Lyon",
-            "website": "https://restos.example", "logo_url": "https://restos.example/logo.png"
-        }),
-    )
-    .await;
+    let (s, org) = app
+        .call(
+            &owner,
+            Method::POST,
+            "/api/v1/organisations",
+            json!({
+                "handle": "restos_lyon", "name": "Les Restos de Lyon",
+                "description": "Nous formons aux métiers de la cuisine.\n\nSans diplôme exigé.",
+                "sector": "Restauration", "size": "10-49", "location": "Lyon",
+                "website": "https://restos.example", "logo_url": "https://restos.example/logo.png"
+            }),
+        )
+        .await;
     assert_eq!(s, 201, "{org}");
     assert_eq!(org["role"], "owner");
     assert_eq!(org["account"]["kind"], "organization");
@@ -154,99 +135,99 @@ async fn organisations_pages_and_teams(backend: Backend) {
     );
 
     // the team: only owners manage it; an organisation keeps an owner
-    let (s, _) = call(
-        &app,
-        &recruiter,
-        Method::PUT,
-        &format!("/api/v1/organisations/{id}/team/zoe"),
-        json!({"role": "recruiter"}),
-    )
-    .await;
+    let (s, _) = app
+        .call(
+            &recruiter,
+            Method::PUT,
+            &format!("/api/v1/organisations/{id}/team/zoe"),
+            json!({"role": "recruiter"}),
+        )
+        .await;
     assert_eq!(s, 403);
-    let (s, _) = call(
-        &app,
-        &owner,
-        Method::PUT,
-        &format!("/api/v1/organisations/{id}/team/karim"),
-        json!({"role": "recruiter"}),
-    )
-    .await;
+    let (s, _) = app
+        .call(
+            &owner,
+            Method::PUT,
+            &format!("/api/v1/organisations/{id}/team/karim"),
+            json!({"role": "recruiter"}),
+        )
+        .await;
     assert_eq!(s, 204);
-    let (s, v) = call(
-        &app,
-        &owner,
-        Method::PUT,
-        &format!("/api/v1/organisations/{id}/team/nobody"),
-        json!({"role": "recruiter"}),
-    )
-    .await;
+    let (s, v) = app
+        .call(
+            &owner,
+            Method::PUT,
+            &format!("/api/v1/organisations/{id}/team/nobody"),
+            json!({"role": "recruiter"}),
+        )
+        .await;
     assert_eq!(
         (s, v["fields"][0]["field"].as_str()),
         (422, Some("username"))
     );
-    let (s, _) = call(
-        &app,
-        &owner,
-        Method::PUT,
-        &format!("/api/v1/organisations/{id}/team/karim"),
-        json!({"role": "boss"}),
-    )
-    .await;
+    let (s, _) = app
+        .call(
+            &owner,
+            Method::PUT,
+            &format!("/api/v1/organisations/{id}/team/karim"),
+            json!({"role": "boss"}),
+        )
+        .await;
     assert_eq!(s, 422);
-    let (_, v) = call(
-        &app,
-        &recruiter,
-        Method::GET,
-        &format!("/api/v1/organisations/{id}"),
-        json!(null),
-    )
-    .await;
+    let (_, v) = app
+        .call(
+            &recruiter,
+            Method::GET,
+            &format!("/api/v1/organisations/{id}"),
+            json!(null),
+        )
+        .await;
     assert_eq!(v["role"], "recruiter");
     assert_eq!(v["team"].as_array().unwrap().len(), 2);
-    let (_, v) = call(
-        &app,
-        &outsider,
-        Method::GET,
-        &format!("/api/v1/organisations/{id}"),
-        json!(null),
-    )
-    .await;
+    let (_, v) = app
+        .call(
+            &outsider,
+            Method::GET,
+            &format!("/api/v1/organisations/{id}"),
+            json!(null),
+        )
+        .await;
     assert_eq!(v["role"], Value::Null);
     assert_eq!(v["team"], json!([]));
-    let (s, _) = call(
-        &app,
-        &recruiter,
-        Method::PUT,
-        &format!("/api/v1/organisations/{id}"),
-        json!({"name": "Pirates"}),
-    )
-    .await;
+    let (s, _) = app
+        .call(
+            &recruiter,
+            Method::PUT,
+            &format!("/api/v1/organisations/{id}"),
+            json!({"name": "Pirates"}),
+        )
+        .await;
     assert_eq!(s, 403, "recruiters do not edit the page");
-    let (_, me) = call(&app, &owner, Method::GET, "/api/v1/me", json!(null)).await;
+    let (_, me) = app
+        .call(&owner, Method::GET, "/api/v1/me", json!(null))
+        .await;
     let owner_id = me["account"]["id"].as_i64().unwrap();
-    let (s, _) = call(
-        &app,
-        &owner,
-        Method::DELETE,
-        &format!("/api/v1/organisations/{id}/team/{owner_id}"),
-        json!(null),
-    )
-    .await;
+    let (s, _) = app
+        .call(
+            &owner,
+            Method::DELETE,
+            &format!("/api/v1/organisations/{id}/team/{owner_id}"),
+            json!(null),
+        )
+        .await;
     assert_eq!(s, 409, "the last owner stays");
-    let (_, mine) = call(
-        &app,
-        &recruiter,
-        Method::GET,
-        "/api/v1/me/organisations",
-        json!(null),
-    )
-    .await;
+    let (_, mine) = app
+        .call(
+            &recruiter,
+            Method::GET,
+            "/api/v1/me/organisations",
+            json!(null),
+        )
+        .await;
     assert_eq!(mine[0]["role"], "recruiter");
 
     // an edit by an owner
-    let (s, v) = call(
-        &app,
-        &owner,
+    let (s, v) = app.call(&owner,
         Method::PUT,
         &format!("/api/v1/organisations/{id}"),
         json!({"name": "Les Restos de Lyon", "sector": "Restauration solidaire", "size": "50-249"}),
@@ -256,32 +237,27 @@ async fn organisations_pages_and_teams(backend: Backend) {
     assert_eq!(v["sector"], "Restauration solidaire");
 
     // anyone follows it
-    let (s, v) = call(
-        &app,
-        &outsider,
-        Method::POST,
-        &format!("/api/v1/accounts/{id}/follow"),
-        json!({}),
-    )
-    .await;
+    let (s, v) = app
+        .call(
+            &outsider,
+            Method::POST,
+            &format!("/api/v1/accounts/{id}/follow"),
+            json!({}),
+        )
+        .await;
     assert_eq!((s, v["state"].as_str()), (200, Some("accepted")));
-    let (_, v) = call(
-        &app,
-        &owner,
-        Method::GET,
-        &format!("/api/v1/organisations/{id}"),
-        json!(null),
-    )
-    .await;
+    let (_, v) = app
+        .call(
+            &owner,
+            Method::GET,
+            &format!("/api/v1/organisations/{id}"),
+            json!(null),
+        )
+        .await;
     assert_eq!(v["followers_count"], 1);
-    let (_, list) = call(
-        &app,
-        &outsider,
-        Method::GET,
-        "/api/v1/organisations",
-        json!(null),
-    )
-    .await;
+    let (_, list) = app
+        .call(&outsider, Method::GET, "/api/v1/organisations", json!(null))
+        .await;
     assert_eq!(
         list[0]["handle"].as_str().unwrap().split('@').next(),
         Some("restos_lyon")

@@ -7,24 +7,8 @@ use axum::{Json, Router, extract::Query, routing};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
-async fn call(
-    app: &TestApp,
-    token: &str,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut r = app.http.request(method, app.url(path)).bearer_auth(token);
-    if let Some(b) = body {
-        r = r.json(&b);
-    }
-    let r = r.send().await.unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
-
 async fn get(app: &TestApp, token: &str, path: &str) -> (u16, Value) {
-    call(app, token, reqwest::Method::GET, path, None).await
+    app.call(token, reqwest::Method::GET, path, None).await
 }
 
 async fn account_id(app: &TestApp, token: &str) -> i64 {
@@ -71,28 +55,28 @@ async fn draft_publish_and_visibility(backend: Backend) {
             {"experienceKind": "other", "name": "Journal intime", "visibility": "private"}
         ]
     });
-    let (s, v) = call(
-        &app,
-        &alice,
-        reqwest::Method::PUT,
-        "/api/v1/me/profile/draft",
-        Some(doc.clone()),
-    )
-    .await;
+    let (s, v) = app
+        .call(
+            &alice,
+            reqwest::Method::PUT,
+            "/api/v1/me/profile/draft",
+            Some(doc.clone()),
+        )
+        .await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["published_at"], Value::Null);
     assert_eq!(titles(&v["profile"]).len(), 4);
     let mut bad = doc.clone();
     bad["experiences"][0]["startDate"] = json!("été 2019");
     bad["experiences"][1]["name"] = json!("");
-    let (s, v) = call(
-        &app,
-        &alice,
-        reqwest::Method::PUT,
-        "/api/v1/me/profile/draft",
-        Some(bad),
-    )
-    .await;
+    let (s, v) = app
+        .call(
+            &alice,
+            reqwest::Method::PUT,
+            "/api/v1/me/profile/draft",
+            Some(bad),
+        )
+        .await;
     assert_eq!(s, 422);
     let fields: Vec<&str> = v["fields"]
         .as_array()
@@ -137,14 +121,14 @@ async fn draft_publish_and_visibility(backend: Backend) {
         assert_eq!(titles(&p), expected, "preview as {who}");
     }
 
-    let (s, v) = call(
-        &app,
-        &alice,
-        reqwest::Method::POST,
-        "/api/v1/me/profile/publish",
-        None,
-    )
-    .await;
+    let (s, v) = app
+        .call(
+            &alice,
+            reqwest::Method::POST,
+            "/api/v1/me/profile/publish",
+            None,
+        )
+        .await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["unpublished_changes"], false);
 
@@ -160,14 +144,14 @@ async fn draft_publish_and_visibility(backend: Backend) {
     );
     assert!(p["profile"].get("resumeExtra").is_none());
     // once he follows her (automatically accepted), the followers' part too
-    let (s, _) = call(
-        &app,
-        &bob,
-        reqwest::Method::POST,
-        &format!("/api/v1/accounts/{alice_id}/follow"),
-        None,
-    )
-    .await;
+    let (s, _) = app
+        .call(
+            &bob,
+            reqwest::Method::POST,
+            &format!("/api/v1/accounts/{alice_id}/follow"),
+            None,
+        )
+        .await;
     assert_eq!(s, 200);
     let (_, p) = get(&app, &bob, &format!("/api/v1/accounts/{alice_id}/profile")).await;
     assert_eq!(
@@ -290,20 +274,20 @@ async fn draft_publish_and_visibility(backend: Backend) {
     assert!(page.contains("Colonie de vacances"), "{page}");
 
     // a later edit stays a draft until published again
-    let (s, e) = call(
-        &app,
-        &alice,
-        reqwest::Method::POST,
-        "/api/v1/me/profile/draft/experiences",
-        Some(json!({"experienceKind": "small_job", "name": "Vendanges", "startDate": "2020"})),
-    )
-    .await;
+    let (s, e) = app
+        .call(
+            &alice,
+            reqwest::Method::POST,
+            "/api/v1/me/profile/draft/experiences",
+            Some(json!({"experienceKind": "small_job", "name": "Vendanges", "startDate": "2020"})),
+        )
+        .await;
     assert_eq!(s, 201, "{e}");
     let (_, d) = get(&app, &alice, "/api/v1/me/profile/draft").await;
     assert_eq!(d["unpublished_changes"], true);
     let (_, p) = get(&app, &bob, &format!("/api/v1/accounts/{alice_id}/profile")).await;
     assert!(!titles(&p["profile"]).contains(&"Vendanges".to_string()));
-    let (s, v) = call(&app, &alice, reqwest::Method::PUT,
+    let (s, v) = app.call(&alice, reqwest::Method::PUT,
         &format!("/api/v1/me/profile/draft/experiences/{}", e["entryId"].as_str().unwrap()),
         Some(json!({"experienceKind": "small_job", "name": "Vendanges", "startDate": "2021", "endDate": "2020"}))).await;
     assert_eq!(s, 422);
@@ -311,26 +295,26 @@ async fn draft_publish_and_visibility(backend: Backend) {
         v["fields"][0]["field"], "end_date",
         "entry errors are named as in the entry"
     );
-    let (s, _) = call(
-        &app,
-        &alice,
-        reqwest::Method::DELETE,
-        &format!(
-            "/api/v1/me/profile/draft/experiences/{}",
-            e["entryId"].as_str().unwrap()
-        ),
-        None,
-    )
-    .await;
+    let (s, _) = app
+        .call(
+            &alice,
+            reqwest::Method::DELETE,
+            &format!(
+                "/api/v1/me/profile/draft/experiences/{}",
+                e["entryId"].as_str().unwrap()
+            ),
+            None,
+        )
+        .await;
     assert_eq!(s, 204);
-    let (s, _) = call(
-        &app,
-        &alice,
-        reqwest::Method::DELETE,
-        "/api/v1/me/profile/draft/experiences/nope",
-        None,
-    )
-    .await;
+    let (s, _) = app
+        .call(
+            &alice,
+            reqwest::Method::DELETE,
+            "/api/v1/me/profile/draft/experiences/nope",
+            None,
+        )
+        .await;
     assert_eq!(s, 404);
 }
 
@@ -359,14 +343,14 @@ async fn json_resume_import_export_archive_and_deletion(backend: Backend) {
         serde_json::from_str(include_str!("../fixtures/jsonresume-full.json")).unwrap();
 
     // a preview stores nothing
-    let (s, report) = call(
-        &app,
-        &amina,
-        reqwest::Method::POST,
-        "/api/v1/me/profile/resume?dry_run=true",
-        Some(resume.clone()),
-    )
-    .await;
+    let (s, report) = app
+        .call(
+            &amina,
+            reqwest::Method::POST,
+            "/api/v1/me/profile/resume?dry_run=true",
+            Some(resume.clone()),
+        )
+        .await;
     assert_eq!(s, 200, "{report}");
     assert_eq!(report["saved"], false);
     assert_eq!(report["added"]["experiences"].as_array().unwrap().len(), 4);
@@ -382,26 +366,26 @@ async fn json_resume_import_export_archive_and_deletion(backend: Backend) {
     let mut bad = resume.clone();
     bad["work"][1]["startDate"] = json!("septembre");
     bad["education"][0]["area"] = json!(42);
-    let (s, v) = call(
-        &app,
-        &amina,
-        reqwest::Method::POST,
-        "/api/v1/me/profile/resume",
-        Some(bad),
-    )
-    .await;
+    let (s, v) = app
+        .call(
+            &amina,
+            reqwest::Method::POST,
+            "/api/v1/me/profile/resume",
+            Some(bad),
+        )
+        .await;
     assert_eq!(s, 422, "{v}");
     assert_eq!(v["fields"][0]["field"], "education[0].area");
     let mut bad = resume.clone();
     bad["work"][1]["startDate"] = json!("septembre");
-    let (s, v) = call(
-        &app,
-        &amina,
-        reqwest::Method::POST,
-        "/api/v1/me/profile/resume",
-        Some(bad),
-    )
-    .await;
+    let (s, v) = app
+        .call(
+            &amina,
+            reqwest::Method::POST,
+            "/api/v1/me/profile/resume",
+            Some(bad),
+        )
+        .await;
     assert_eq!(s, 422, "{v}");
     assert_eq!(v["fields"][0]["field"], "work[1].start_date");
     let r = app
@@ -421,14 +405,14 @@ async fn json_resume_import_export_archive_and_deletion(backend: Backend) {
     );
 
     // the import, then the export: every property of the schema comes back
-    let (s, report) = call(
-        &app,
-        &amina,
-        reqwest::Method::POST,
-        "/api/v1/me/profile/resume",
-        Some(resume.clone()),
-    )
-    .await;
+    let (s, report) = app
+        .call(
+            &amina,
+            reqwest::Method::POST,
+            "/api/v1/me/profile/resume",
+            Some(resume.clone()),
+        )
+        .await;
     assert_eq!(s, 200, "{report}");
     assert_eq!(report["saved"], true);
     let (_, me) = get(&app, &amina, "/api/v1/me").await;
@@ -437,14 +421,14 @@ async fn json_resume_import_export_archive_and_deletion(backend: Backend) {
     assert_eq!(s, 200);
     assert_eq!(without_ours(exported), resume);
     // the imported draft publishes; contact details stay with their owner
-    let (s, _) = call(
-        &app,
-        &amina,
-        reqwest::Method::POST,
-        "/api/v1/me/profile/publish",
-        None,
-    )
-    .await;
+    let (s, _) = app
+        .call(
+            &amina,
+            reqwest::Method::POST,
+            "/api/v1/me/profile/publish",
+            None,
+        )
+        .await;
     assert_eq!(s, 200);
     let doc = app
         .http
@@ -499,24 +483,24 @@ async fn json_resume_import_export_archive_and_deletion(backend: Backend) {
     assert_eq!(without_ours(archived), resume);
 
     // closing the account: the password is checked, then everything goes
-    let (s, v) = call(
-        &app,
-        &amina,
-        reqwest::Method::DELETE,
-        "/api/v1/me",
-        Some(json!({"password": "wrong"})),
-    )
-    .await;
+    let (s, v) = app
+        .call(
+            &amina,
+            reqwest::Method::DELETE,
+            "/api/v1/me",
+            Some(json!({"password": "wrong"})),
+        )
+        .await;
     assert_eq!(s, 422);
     assert_eq!(v["fields"][0]["field"], "password");
-    let (s, _) = call(
-        &app,
-        &amina,
-        reqwest::Method::DELETE,
-        "/api/v1/me",
-        Some(json!({"password": "a long enough password"})),
-    )
-    .await;
+    let (s, _) = app
+        .call(
+            &amina,
+            reqwest::Method::DELETE,
+            "/api/v1/me",
+            Some(json!({"password": "a long enough password"})),
+        )
+        .await;
     assert_eq!(s, 204);
     let (s, _) = get(&app, &amina, "/api/v1/me").await;
     assert_eq!(s, 401, "the token died with the account");

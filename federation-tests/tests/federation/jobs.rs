@@ -87,7 +87,12 @@ async fn job_offers_and_applications_cross_instances(backend: Backend) {
     // JobPosting JSON Schema; its ActivityPub Page has what Mastodon (which converts a Page
     // to a status: name and url) and Lemmy (name, content, mediaType, attributedTo, to, cc)
     // read
-    let page = a.http.get(a.url(&format!("/jobs/{cook}"))).send().await.unwrap();
+    let page = a
+        .http
+        .get(a.url(&format!("/jobs/{cook}")))
+        .send()
+        .await
+        .unwrap();
     let page = page.text().await.unwrap();
     let ld: Value = serde_json::from_str(
         page.split(r#"<script type="application/ld+json">"#)
@@ -118,14 +123,29 @@ async fn job_offers_and_applications_cross_instances(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(ap["type"], "Page");
-    for key in ["id", "name", "url", "content", "attributedTo", "published", "to", "cc"] {
+    for key in [
+        "id",
+        "name",
+        "url",
+        "content",
+        "attributedTo",
+        "published",
+        "to",
+        "cc",
+    ] {
         assert!(ap.get(key).is_some(), "{key} in {ap}");
     }
     assert_eq!(ap["mediaType"], "text/html");
     assert!(ap["attributedTo"].is_string() && ap["url"].is_string());
-    assert!(ap["tag"].as_array().unwrap().iter().all(|t| t["type"] == "Hashtag"
-        && t["name"].as_str().unwrap().starts_with('#')
-        && !t["name"].as_str().unwrap().contains(' ')));
+    assert!(
+        ap["tag"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["type"] == "Hashtag"
+                && t["name"].as_str().unwrap().starts_with('#')
+                && !t["name"].as_str().unwrap().contains(' '))
+    );
 
     let board = |who: federation_tests::Member, q: &'static str| async move {
         let (s, v) = who.get(&format!("/api/v1/jobs?{q}")).await.unwrap();

@@ -204,9 +204,9 @@ async fn served_and_sent_documents_are_valid_jsonld(backend: Backend) {
             })
             .count();
         let offer = |kind: &str| {
-            received.iter().any(|r| {
-                r["activity"]["type"] == kind && r["activity"]["object"]["type"] == "Page"
-            })
+            received
+                .iter()
+                .any(|r| r["activity"]["type"] == kind && r["activity"]["object"]["type"] == "Page")
         };
         (kinds.iter().all(|k| has(k))
             && person_update
