@@ -689,6 +689,46 @@ async fn partnership(backend: Backend) {
         page.contains("Partenaires"),
         "the public page is translated: {page}"
     );
+    // job offers: B shares its own with A (already open ones and the next ones); A does not
+    let publish = |who: Member, title: &'static str| async move {
+        let (_, orgs) = who.get("/api/v1/me/organisations").await.unwrap();
+        let org = orgs[0]["organisation"]["id"].as_i64().unwrap();
+        let (s, o) = who
+            .post(
+                &format!("/api/v1/organisations/{org}/jobs"),
+                json!({"title": title, "description": "Travail en équipe.",
+                       "contract_type": "permanent", "location": "Lille"}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(s, 201, "{o}");
+        let (s, o) = who
+            .post(&format!("/api/v1/jobs/{}/publish", o["id"]), json!({}))
+            .await
+            .unwrap();
+        assert_eq!(s, 200, "{o}");
+    };
+    let board = |who: Member| async move {
+        let (_, v) = who.get("/api/v1/jobs?sort=date").await.unwrap();
+        v["offers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["title"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    for (who, handle) in [(&alice, "atelier_a"), (&bruno, "atelier_b")] {
+        let (s, v) = who
+            .post(
+                "/api/v1/organisations",
+                json!({"handle": handle, "name": handle}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(s, 201, "{v}");
+    }
+    publish(bruno.clone(), "Offre de B, déjà ouverte").await;
+    publish(alice.clone(), "Offre de A").await;
     let (s, v) = bruno
         .send(
             reqwest::Method::PUT,
@@ -699,6 +739,24 @@ async fn partnership(backend: Backend) {
         .unwrap();
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["share_job_offers"], true);
+    publish(bruno.clone(), "Offre de B, nouvelle").await;
+    eventually(20, "B's offers on A's board, nobody following", || async {
+        let mut titles = board(alice.clone()).await;
+        titles.sort();
+        (titles
+            == [
+                "Offre de A",
+                "Offre de B, déjà ouverte",
+                "Offre de B, nouvelle",
+            ])
+        .then_some(())
+    })
+    .await;
+    assert_eq!(
+        board(bruno.clone()).await,
+        ["Offre de B, nouvelle", "Offre de B, déjà ouverte"],
+        "A did not choose to share"
+    );
 
     // in allowlist mode a partner needs no allow rule
     a.restart_with(env(&[("PASSERELLE_FEDERATION__MODE", "allowlist")]))
