@@ -211,6 +211,10 @@ pub struct WebConfig {
     /// How long a web session lasts after signing in.
     #[serde(with = "humantime_serde")]
     pub session_lifetime: Duration,
+    /// Pages readable without an account (profiles, organisations, job offers, the job board,
+    /// their feeds). Off: visitors are sent to the sign-in page; ActivityPub documents stay
+    /// available to other servers.
+    pub public_pages: bool,
 }
 
 impl Default for ServerConfig {
@@ -266,6 +270,7 @@ impl Default for WebConfig {
         WebConfig {
             secure_cookies: None,
             session_lifetime: Duration::from_secs(30 * 24 * 3600),
+            public_pages: true,
         }
     }
 }

@@ -119,6 +119,11 @@ pub async fn organisation_feed(
     data: Data<AppState>,
     Path(handle): Path<String>,
 ) -> AppResult<Response> {
+    if !data.config.web.public_pages {
+        return Err(crate::error::AppError::NotFound(
+            "this server's pages and feeds are for its members".into(),
+        ));
+    }
     let org: DbActor = actors::local_of_kind(&data, &handle, "organization").await?;
     let offers = super::of_organisation(&data, org.clone(), None).await?;
     let t = data.i18n.message(

@@ -163,6 +163,17 @@ impl Sql {
         self
     }
 
+    fn bind_ints(&mut self, values: &[i64]) -> &mut Self {
+        self.push("(");
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.bind(Bind::Int(*v));
+        }
+        self.push(")")
+    }
+
     fn bind_list(&mut self, values: Vec<String>) -> &mut Self {
         self.push("(");
         for (i, v) in values.into_iter().enumerate() {
@@ -249,8 +260,14 @@ pub fn validate(query: &BoardQuery) -> AppResult<()> {
     }
 }
 
-/// Ids of the open offers matching `query`, in order, for one page; and whether more follow.
-pub fn find(conn: &mut DbConn, query: &BoardQuery) -> AppResult<(Vec<i64>, bool)> {
+/// Ids of the open offers matching `query` for `viewer`, in order, for one page; and whether
+/// more follow. Offers of organisations on silenced servers are left out, except for members
+/// who follow the organisation.
+pub fn find(
+    conn: &mut DbConn,
+    query: &BoardQuery,
+    viewer: Option<i64>,
+) -> AppResult<(Vec<i64>, bool)> {
     validate(query)?;
     let pg = !conn.is_sqlite();
     let words: Vec<String> = text(&query.q)
@@ -348,6 +365,14 @@ pub fn find(conn: &mut DbConn, query: &BoardQuery) -> AppResult<(Vec<i64>, bool)
     if let Some(id) = query.organisation {
         sql.push(" AND o.organisation_id = ").bind(Bind::Int(id));
     }
+    let silenced = crate::peering::silenced_actors(conn, "organization")?;
+    if !silenced.is_empty() {
+        sql.push(" AND (o.organisation_id NOT IN ")
+            .bind_ints(&silenced)
+            .push(" OR EXISTS (SELECT 1 FROM follows f WHERE f.followed_id = o.organisation_id AND f.state = 'accepted' AND f.follower_id = ")
+            .bind(Bind::Int(viewer.unwrap_or(0)))
+            .push("))");
+    }
     let by_relevance = fts && text(&query.sort) != Some("date");
     match (by_relevance, pg) {
         (true, false) => sql.push(" ORDER BY job_offers_fts.rank, o.id DESC"),
@@ -387,7 +412,7 @@ pub fn board(
     query: &BoardQuery,
     viewer: Option<&DbActor>,
 ) -> AppResult<(Vec<super::OfferView>, bool)> {
-    let (ids, more) = find(conn, query)?;
+    let (ids, more) = find(conn, query, viewer.map(|v| v.id))?;
     let mut offers = model::by_ids(conn, &ids)?;
     offers.sort_by_key(|o| ids.iter().position(|i| *i == o.id));
     Ok((super::views_of(conn, offers, viewer)?, more))

@@ -142,6 +142,37 @@ pub fn rule_for(conn: &mut DbConn, host: &str) -> AppResult<Option<model::DbPoli
         .find_map(|n| rules.iter().find(|r| &r.host == n).cloned()))
 }
 
+/// The remote actors of `kind` whose server is silenced (kept out of public lists), by id.
+/// Cheap when no server is silenced (one query on the rules).
+pub fn silenced_actors(conn: &mut DbConn, kind: &str) -> AppResult<Vec<i64>> {
+    use crate::db::schema::actors;
+    use diesel::prelude::*;
+    if !model::all(conn)?.iter().any(|r| r.policy == "silence") {
+        return Ok(vec![]);
+    }
+    let known: Vec<(i64, String)> = actors::table
+        .filter(actors::local.eq(false))
+        .filter(actors::kind.eq(kind))
+        .select((actors::id, actors::domain))
+        .load(conn)?;
+    let mut silenced = std::collections::HashMap::new();
+    let mut out = vec![];
+    for (id, domain) in known {
+        let is = match silenced.get(&domain) {
+            Some(s) => *s,
+            None => {
+                let s = rule_for(conn, &domain)?.is_some_and(|r| r.policy == "silence");
+                silenced.insert(domain, s);
+                s
+            }
+        };
+        if is {
+            out.push(id);
+        }
+    }
+    Ok(out)
+}
+
 /// Whether we may exchange anything with `host`; the error says why not, for the refused
 /// server (403) or the member who tried to reach it.
 pub fn decide(mode: FederationMode, host: &str, rule: Option<&model::DbPolicy>) -> AppResult<()> {

@@ -13,6 +13,7 @@ pub mod session;
 use crate::{actors::model::DbActor, posts::model::DbPost, state::AppState};
 use activitypub_federation::config::Data;
 use askama::Template;
+use axum::extract::FromRequestParts;
 use axum::{
     Router,
     extract::{Path, Request},
@@ -292,6 +293,14 @@ struct ErrorTemplate {
 /// Turns error markers left by [`WebError`] into pages, and sets what every HTML response
 /// needs: the anonymous CSRF cookie when missing, a content security policy (no third-party
 /// scripts, styles or frames) and no shared caching of personal pages.
+/// Pages anyone may open when public pages are off (`web.public_pages = false`).
+fn open_without_account(path: &str) -> bool {
+    matches!(path, "/login" | "/register" | "/partners" | "/logout")
+        || path.starts_with("/lang/")
+        || path.starts_with("/static/")
+        || path.starts_with("/password")
+}
+
 pub async fn web_layer(data: Data<AppState>, mut req: Request, next: Next) -> Response {
     let headers = req.headers().clone();
     let path = req
@@ -305,6 +314,20 @@ pub async fn web_layer(data: Data<AppState>, mut req: Request, next: Next) -> Re
         .then(|| session::NewCsrfToken(session::random_token()));
     if let Some(t) = &new_csrf {
         req.extensions_mut().insert(t.clone());
+    }
+    if !data.config.web.public_pages
+        && !crate::federation::fetch::wants_activity_json(&headers)
+        && !open_without_account(req.uri().path())
+    {
+        let (mut parts, body) = req.into_parts();
+        let signed_in = Visitor::from_request_parts(&mut parts, &())
+            .await
+            .is_ok_and(|v| v.member.is_some());
+        if !signed_in {
+            let next = serde_urlencoded::to_string([("next", &path)]).unwrap_or_default();
+            return Redirect::to(&format!("/login?{next}")).into_response();
+        }
+        req = Request::from_parts(parts, body);
     }
     let mut response = next.run(req).await;
     if let Some(page) = response.extensions_mut().remove::<errors::ErrorPage>() {

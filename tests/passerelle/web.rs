@@ -1022,3 +1022,53 @@ async fn offering_and_applying_for_a_job_with_forms(backend: Backend) {
     assert!(!board.contains("Commis de cuisine"));
 }
 both_backends!(offering_and_applying_for_a_job_with_forms);
+
+async fn public_pages_can_be_turned_off(backend: Backend) {
+    let Some(app) = crate::spawn_app_with(backend, |env| {
+        env.push(("PASSERELLE_WEB__PUBLIC_PAGES".into(), "false".into()))
+    })
+    .await
+    else {
+        return;
+    };
+    let member = Browser::new(&app);
+    member.sign_up("alice").await;
+    let visitor = Browser::new(&app);
+    for path in [
+        "/",
+        "/jobs",
+        "/jobs.atom",
+        "/@alice",
+        "/people",
+        "/organisations",
+    ] {
+        let r = visitor.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{path}");
+        assert!(location(&r).starts_with("/login?next="), "{path}");
+        let (status, _) = member.get(path).await;
+        assert_eq!(status, StatusCode::OK, "{path} for a member");
+    }
+    for path in ["/login", "/register", "/partners"] {
+        let (status, _) = visitor.get(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+    }
+    // a forged session cookie opens nothing
+    let r = visitor
+        .client
+        .get(app.url("/jobs"))
+        .header("cookie", "passerelle_session=forged")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // other servers still read the ActivityPub documents
+    let r = visitor
+        .client
+        .get(app.url("/users/alice"))
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+}
+both_backends!(public_pages_can_be_turned_off);

@@ -189,6 +189,49 @@ async fn job_offers_and_applications_cross_instances(backend: Backend) {
     // C follows nobody there: its board stays empty
     assert!(ids(&board(carl.clone(), "").await).is_empty());
 
+    // B's administrators silence A: its offers leave B's board for everyone but the members
+    // who follow the organisation; lifting the rule brings them back
+    let admin = b.admin("admin_b").await.unwrap();
+    let rule = |policy: Option<&'static str>| {
+        let (admin, host) = (admin.clone(), a.domain());
+        async move {
+            let (s, v) = match policy {
+                Some(p) => {
+                    admin
+                        .send(
+                            reqwest::Method::PUT,
+                            &format!("/api/v1/admin/instances/{host}"),
+                            json!({"policy": p, "reason": "trop d'offres"}),
+                        )
+                        .await
+                }
+                None => {
+                    admin
+                        .send(
+                            reqwest::Method::DELETE,
+                            &format!("/api/v1/admin/instances/{host}"),
+                            json!({}),
+                        )
+                        .await
+                }
+            }
+            .unwrap();
+            assert!(s < 300, "{v}");
+        }
+    };
+    rule(Some("silence")).await;
+    assert!(
+        ids(&board(bea.clone(), "").await).is_empty(),
+        "silenced for bea"
+    );
+    assert_eq!(
+        ids(&board(bob.clone(), "").await).len(),
+        2,
+        "bob follows the organisation"
+    );
+    rule(None).await;
+    assert_eq!(ids(&board(bea.clone(), "").await).len(), 2);
+
     // bob applies from B with part of his profile
     bob.send(
         reqwest::Method::PUT,
