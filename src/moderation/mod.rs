@@ -5,6 +5,7 @@
 pub mod api;
 pub mod model;
 pub mod reports;
+pub mod web;
 
 pub use reports::{
     ReportInput, ReportView, Resolution, ResolveInput, list as list_reports, receive_report,

@@ -39,6 +39,7 @@ pub fn routes() -> Router {
         .merge(crate::follows::web::routes())
         .merge(crate::posts::web::routes())
         .merge(crate::peering::web::routes())
+        .merge(crate::moderation::web::routes())
         .fallback(not_found)
         .layer(middleware::from_fn(web_layer));
     Router::new().merge(pages).merge(assets::routes())
@@ -48,6 +49,8 @@ pub fn routes() -> Router {
 pub struct MemberNav {
     pub username: String,
     pub name: String,
+    /// A moderator or an administrator: the layout links the moderation pages.
+    pub staff: bool,
 }
 
 /// What the layout of every page needs: language, title, the visitor, their CSRF token.
@@ -159,6 +162,7 @@ impl Visitor {
             me: self.member.as_ref().map(|m| MemberNav {
                 username: m.actor.username.clone(),
                 name: m.actor.shown_name().to_string(),
+                staff: m.role() >= crate::accounts::Role::Moderator,
             }),
         }
     }

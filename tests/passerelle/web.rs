@@ -1072,3 +1072,136 @@ async fn public_pages_can_be_turned_off(backend: Backend) {
     assert_eq!(r.status(), StatusCode::OK);
 }
 both_backends!(public_pages_can_be_turned_off);
+
+async fn administration_pages(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let admin = Browser::new(&app);
+    admin.sign_up("root_admin").await;
+    let member = Browser::new(&app);
+    member.sign_up("yanis").await;
+    let state = app.state().clone();
+    state
+        .db
+        .write(|c| {
+            use diesel::prelude::*;
+            use passerelle::db::schema::{accounts, actors};
+            let actor: i64 = actors::table
+                .filter(actors::username.eq("root_admin"))
+                .filter(actors::local.eq(true))
+                .select(actors::id)
+                .first(c)?;
+            diesel::update(accounts::table.filter(accounts::actor_id.eq(actor)))
+                .set(accounts::role.eq("admin"))
+                .execute(c)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    for path in [
+        "/admin/instances",
+        "/admin/partnerships",
+        "/admin/reports",
+        "/admin/audit",
+    ] {
+        let (status, _) = member.get(path).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+        let (status, page) = admin.get(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {page}");
+    }
+    let (_, home) = admin.get("/").await;
+    assert!(home.contains(r#"href="/admin/reports""#));
+    let (_, home) = member.get("/").await;
+    assert!(!home.contains(r#"href="/admin/reports""#));
+
+    // a rule: refused when the name is not one, saved, exported, removed
+    let r = admin
+        .submit(
+            "/admin/instances",
+            "/admin/instances",
+            &[("host", "pas un nom"), ("policy", "block"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains(r#"id="host-error""#));
+    let r = admin
+        .submit(
+            "/admin/instances",
+            "/admin/instances",
+            &[
+                ("host", "spam.example"),
+                ("policy", "block"),
+                ("reason", "Arnaques à l'emploi"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = admin.get("/admin/instances").await;
+    assert!(
+        page.contains("spam.example") && page.contains("Arnaques"),
+        "{page}"
+    );
+    let (_, csv) = admin.get("/admin/instances.csv").await;
+    assert!(csv.contains("spam.example,suspend"), "{csv}");
+    let r = admin
+        .submit(
+            "/admin/instances",
+            "/admin/instances/spam.example/remove",
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = admin.get("/admin/instances").await;
+    assert!(!page.contains("Arnaques"));
+
+    // a partnership with ourselves is refused next to the field
+    let r = admin
+        .submit(
+            "/admin/partnerships",
+            "/admin/partnerships",
+            &[("host", app.base.trim_start_matches("http://"))],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // a member's report reaches the queue; the decision leaves it and is in the audit log
+    let token = app.member("zoe").await;
+    let (_, me) = app
+        .call(&token, reqwest::Method::GET, "/api/v1/me", None)
+        .await;
+    let reporter = app.member("nora").await;
+    let (s, v) = app
+        .call(
+            &reporter,
+            reqwest::Method::POST,
+            "/api/v1/reports",
+            serde_json::json!({"account_id": me["account"]["id"], "reason": "Fausse offre d'emploi"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let (_, page) = admin.get("/admin/reports").await;
+    assert!(
+        page.contains("Fausse offre") && page.contains("nora"),
+        "{page}"
+    );
+    let r = admin
+        .submit(
+            "/admin/reports",
+            &format!("/admin/reports/{}/resolve", v["id"]),
+            &[("action", "dismiss"), ("note", "vérifié")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = admin.get("/admin/reports").await;
+    assert!(!page.contains("Fausse offre"));
+    let (_, page) = admin.get("/admin/reports?all=1").await;
+    assert!(page.contains("Fausse offre") && page.contains("Rien à faire"));
+    let (_, audit) = admin.get("/admin/audit").await;
+    assert!(
+        audit.contains("report.resolve") || audit.contains("report"),
+        "{audit}"
+    );
+    assert!(audit.contains("spam.example"), "{audit}");
+}
+both_backends!(administration_pages);

@@ -1,0 +1,144 @@
+//! The moderators' pages: the queue of reports with their decisions (`/admin/reports`) and
+//! the audit log (`/admin/audit`, administrators).
+
+use super::{
+    AuditEntry,
+    reports::{self, ReportView, Resolution, ResolveInput},
+};
+use crate::{
+    accounts::Role,
+    error::AppError,
+    web::{CsrfForm, Ctx, FieldErrors, SignedIn, WebResult, html_status, see_other},
+};
+use askama::Template;
+use axum::{
+    Router,
+    extract::{Path, Query},
+    http::StatusCode,
+    routing::{get, post},
+};
+use serde::Deserialize;
+
+pub fn routes() -> Router {
+    Router::new()
+        .route("/admin/reports", get(queue))
+        .route("/admin/reports/{id}/resolve", post(resolve))
+        .route("/admin/audit", get(audit))
+}
+
+fn require(s: &SignedIn, role: Role) -> Result<(), AppError> {
+    if s.member.role() >= role {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "this page is for the moderators and administrators of this server".into(),
+        ))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "moderation/reports.html")]
+struct ReportsPage {
+    ctx: Ctx,
+    reports: Vec<(ReportView, String)>,
+    all: bool,
+    admin: bool,
+    errors: FieldErrors,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct QueueQuery {
+    all: Option<String>,
+}
+
+async fn page(s: &SignedIn, all: bool, errors: FieldErrors, status: StatusCode) -> WebResult {
+    require(s, Role::Moderator)?;
+    let v = &s.visitor;
+    let ctx = v.page("admin-reports-title");
+    let reports = reports::list(&v.data, (!all).then(|| "open".to_string()))
+        .await?
+        .into_iter()
+        .map(|r| {
+            let at = ctx.date(&r.created_at.naive_utc());
+            (r, at)
+        })
+        .collect();
+    html_status(
+        status,
+        ReportsPage {
+            ctx,
+            reports,
+            all,
+            admin: s.member.role() >= Role::Admin,
+            errors,
+        },
+    )
+}
+
+async fn queue(s: SignedIn, Query(q): Query<QueueQuery>) -> WebResult {
+    page(&s, q.all.is_some(), FieldErrors::default(), StatusCode::OK).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ResolveForm {
+    action: String,
+    note: String,
+}
+
+async fn resolve(
+    s: SignedIn,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<ResolveForm>,
+) -> WebResult {
+    require(&s, Role::Moderator)?;
+    let v = &s.visitor;
+    let Some(action) = Resolution::parse(&form.action) else {
+        return Err(
+            AppError::invalid("action", "invalid", "Choose what to do about the report.").into(),
+        );
+    };
+    let result = reports::resolve(
+        &v.data,
+        Some(&s.member),
+        id,
+        ResolveInput {
+            action,
+            note: form.note,
+        },
+    )
+    .await;
+    match result {
+        Ok(_) => Ok(see_other("/admin/reports")),
+        Err(AppError::Conflict(m) | AppError::Forbidden(m)) => {
+            page(&s, false, FieldErrors::general(m), StatusCode::CONFLICT).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "moderation/audit.html")]
+struct AuditPage {
+    ctx: Ctx,
+    entries: Vec<(AuditEntry, String)>,
+}
+
+async fn audit(s: SignedIn) -> WebResult {
+    require(&s, Role::Admin)?;
+    let v = &s.visitor;
+    let ctx = v.page("admin-audit-title");
+    let entries = v
+        .data
+        .db
+        .read(|c| super::recent(c, 200))
+        .await?
+        .into_iter()
+        .map(|e| {
+            let at = ctx.date(&e.at.naive_utc());
+            (e, at)
+        })
+        .collect();
+    html_status(StatusCode::OK, AuditPage { ctx, entries })
+}
