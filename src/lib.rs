@@ -25,10 +25,14 @@ pub mod federation;
 pub mod follows;
 /// Sanitising remote HTML, rendering local text.
 pub mod html;
+/// Direct messages between people, in conversations, across instances.
+pub mod messages;
 /// Prometheus metrics and health check.
 pub mod metrics;
 /// Moderation: the audit log of administrators' and moderators' actions.
 pub mod moderation;
+/// What members are told about: unread counts, settings, emails.
+pub mod notifications;
 /// Organisations (`Organization` actors) and their teams.
 pub mod organisations;
 /// Whom we federate with: federation mode, rules about other servers (allow, silence, block).
@@ -73,6 +77,7 @@ fn federation_routes() -> Router {
         .route("/users/{name}/inbox", post(inbox::actor_inbox))
         .route("/users/{name}/outbox", get(profiles::federation::outbox))
         .route("/users/{name}/profile", get(profiles::federation::profile))
+        .route("/direct/{uuid}", get(messages::federation::note_document))
         .route("/orgs/{name}", get(organisations::federation::organisation))
         .route("/orgs/{name}/inbox", post(inbox::actor_inbox))
         .route(
@@ -202,6 +207,7 @@ pub struct Server {
     pub addr: SocketAddr,
     http: JoinHandle<()>,
     worker: JoinHandle<()>,
+    mailer: Option<JoinHandle<()>>,
 }
 
 impl Server {
@@ -209,6 +215,9 @@ impl Server {
     pub fn stop(self) {
         self.http.abort();
         self.worker.abort();
+        if let Some(m) = self.mailer {
+            m.abort();
+        }
     }
 
     /// Waits until the HTTP server ends (it does not, unless it fails).
@@ -218,13 +227,15 @@ impl Server {
     }
 }
 
-/// Starts an instance on `listener`: database, instance actor, delivery worker, HTTP.
+/// Starts an instance on `listener`: database, instance actor, delivery worker, email worker
+/// (when an SMTP server is configured), HTTP.
 pub async fn start(config: Config, listener: TcpListener) -> anyhow::Result<Server> {
     let addr = listener.local_addr()?;
     let state = build_state(config, addr.port()).await?;
     let federation = federation::federation_config(state.clone()).await?;
     let router = app(federation);
     let worker = tokio::spawn(federation::delivery::run(state.clone()));
+    let mailer = notifications::email::spawn(state.clone())?;
     let http = tokio::spawn(async move {
         let service = router.into_make_service_with_connect_info::<SocketAddr>();
         if let Err(e) = axum::serve(listener, service).await {
@@ -236,6 +247,7 @@ pub async fn start(config: Config, listener: TcpListener) -> anyhow::Result<Serv
         addr,
         http,
         worker,
+        mailer,
     })
 }
 

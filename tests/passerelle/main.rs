@@ -7,6 +7,7 @@ mod api;
 mod cli;
 mod federation;
 mod fixtures;
+mod messages;
 mod organisations;
 mod profiles;
 mod web;

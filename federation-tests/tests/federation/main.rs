@@ -4,6 +4,7 @@
 mod delivery;
 mod fedify;
 mod jsonld;
+mod messages;
 mod organisations;
 mod pasture;
 mod peering;

@@ -55,6 +55,14 @@ impl Create {
     pub async fn receive(self, data: &Data<AppState>, actor: DbActor) -> AppResult<()> {
         let note = read_note(data, self.object).await?;
         note.verify_author(&actor.ap_id)?;
+        if posts::is_direct(&actor, &note) {
+            // addressed to people only: a direct message, not a post
+            let addressed = crate::messages::federation::addressed(data, &actor, &note).await?;
+            return commit(data, &self.id, move |conn| {
+                crate::messages::receive_create(conn, &actor, &note, &addressed).map(|_| ())
+            })
+            .await;
+        }
         let state = (**data).clone();
         commit(data, &self.id, move |conn| {
             posts::receive_create(conn, &state, &actor, &note).map(|_| ())

@@ -84,6 +84,9 @@ impl Delete {
                 crate::actors::model::mark_deleted(conn, actor.id, now())?;
                 return Ok(());
             }
+            if crate::messages::receive_delete(conn, &actor, &object)? {
+                return Ok(());
+            }
             posts::receive_delete(conn, &actor, &object)
         })
         .await
