@@ -359,6 +359,43 @@ async fn mastodon_fixtures(backend: Backend) {
             .await
             .contains("atelier CV")
     );
+
+    // Claire answers a post of dana's (and mentions her): one notification, a reply
+    let r = app
+        .http
+        .post(app.url("/api/v1/posts"))
+        .bearer_auth(&token)
+        .json(&json!({"text": "Atelier CV jeudi à 14 h", "visibility": "public"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let ours: Value = r.json().await.unwrap();
+    let parent = format!(r#""inReplyTo":"{}""#, ours["ap_id"].as_str().unwrap());
+    let before = api(&app, &token, "/api/v1/notifications").await;
+    let (s, body) = mastodon
+        .deliver(
+            &app,
+            "create-note",
+            &[
+                ("113512345678901234", "113512345678905678"),
+                (r#""inReplyTo":null"#, &parent),
+            ],
+        )
+        .await;
+    assert_eq!(s, 202, "{body}");
+    let notes = api(&app, &token, "/api/v1/notifications").await;
+    assert_eq!(notes[0]["kind"], "reply", "{notes}");
+    assert_eq!(notes[0]["account"]["ap_id"], claire_actor.as_str());
+    assert_eq!(
+        notes[0]["object"],
+        format!("{}/@claire/113512345678905678", mastodon.base)
+    );
+    assert_eq!(
+        notes.as_array().unwrap().len(),
+        before.as_array().unwrap().len() + 1,
+        "told once: {notes}"
+    );
 }
 both_backends!(mastodon_fixtures);
 

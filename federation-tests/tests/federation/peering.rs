@@ -550,7 +550,10 @@ async fn reports_and_moderation(backend: Backend) {
         .find(|n| n["kind"] == "report")
         .unwrap_or_else(|| panic!("a report notification: {notes}"));
     assert_eq!(told["account"]["username"], "alice");
-    assert!(!told.to_string().contains("bob"), "the reporter stays unknown: {told}");
+    assert!(
+        !told.to_string().contains("bob"),
+        "the reporter stays unknown: {told}"
+    );
 
     let id = received["id"].as_i64().unwrap();
     let path = format!("/api/v1/admin/reports/{id}/resolve");
