@@ -423,6 +423,26 @@ pub fn receive_create(
     Ok(true)
 }
 
+/// A received edit of a message (Mastodon lets people edit their direct messages): the text
+/// of a message we have is replaced; messages we do not have are ignored (an edit is not a
+/// way to deliver one).
+pub fn receive_update(conn: &mut DbConn, author: &DbActor, note: &NoteJson) -> AppResult<()> {
+    match model::by_ap_id(conn, note.id.as_str())? {
+        Some(m) if m.author_id == author.id => {
+            let (content, _) = note.content_and_language();
+            if content.len() > crate::posts::federation::MAX_REMOTE_CONTENT {
+                return Err(AppError::BadRequest("the message is too long".into()));
+            }
+            model::set_content(conn, m.id, &html::sanitize(&content))?;
+            Ok(())
+        }
+        Some(_) => Err(AppError::Forbidden(
+            "only the author can edit a message".into(),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// A received `Delete` of a message by its author; returns whether it named a message.
 pub fn receive_delete(conn: &mut DbConn, author: &DbActor, id: &url::Url) -> AppResult<bool> {
     match model::by_ap_id(conn, id.as_str())? {

@@ -292,7 +292,14 @@ pub fn last(conn: &mut DbConn, conversation_id: i64) -> QueryResult<Option<DbMes
         .optional()
 }
 
-/// Erases the content of a message deleted by its author.
+/// Replaces the (sanitised) content of a received message its author edited.
+pub fn set_content(conn: &mut DbConn, id: i64, content: &str) -> QueryResult<usize> {
+    diesel::update(messages::table.find(id))
+        .set(messages::content.eq(content))
+        .execute(conn)
+}
+
+/// Deletes a message its author deleted.
 pub fn erase(conn: &mut DbConn, id: i64) -> QueryResult<usize> {
     diesel::delete(messages::table.find(id)).execute(conn)
 }

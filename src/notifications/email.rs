@@ -1,8 +1,9 @@
 //! Notification emails through the configured SMTP server (`[email]`): a worker looks for
 //! notifications waiting for an email every `email.poll_interval`, and sends each member one
 //! email with all of theirs — at once for members who chose `immediate`, at most once per
-//! `email.digest_interval` for those who chose `daily`. A failed send is tried again at the
-//! next round; nothing is sent without an SMTP server.
+//! `email.digest_interval` for those who chose `daily`. Notifications are taken off the queue
+//! before sending (so two nodes never send the same one) and put back if sending fails, to be
+//! tried again at the next round; nothing is sent without an SMTP server.
 
 use super::model;
 use crate::{
@@ -83,21 +84,26 @@ pub async fn send_pending(state: &AppState, mailer: &Mailer) -> AppResult<usize>
         match mailer.send(message).await {
             Ok(_) => {
                 let (account, digest) = (out.account_id, out.digest);
-                state
-                    .db
-                    .write(move |c| {
-                        model::clear_email(c, &ids)?;
-                        if digest {
+                if digest {
+                    state
+                        .db
+                        .write(move |c| {
                             diesel::update(accounts::table.find(account))
                                 .set(accounts::last_digest_at.eq(Some(now())))
                                 .execute(c)?;
-                        }
-                        Ok(())
-                    })
-                    .await?;
+                            Ok(())
+                        })
+                        .await?;
+                }
                 sent += 1;
             }
-            Err(e) => tracing::warn!("notification email to account {}: {e}", out.account_id),
+            Err(e) => {
+                tracing::warn!("notification email to account {}: {e}", out.account_id);
+                state
+                    .db
+                    .write(move |c| Ok(model::requeue_email(c, &ids)?))
+                    .await?;
+            }
         }
     }
     Ok(sent)
@@ -118,6 +124,12 @@ fn due_emails(c: &mut DbConn, digest_interval: chrono::Duration) -> AppResult<Ve
         };
         let digest = choice == "daily";
         if digest && last_digest.is_some_and(|at| now - at < digest_interval) {
+            continue;
+        }
+        // taken off the queue now (another node's worker skips them); put back on failure
+        let taken = model::claim_email(c, &rows.iter().map(|r| r.id).collect::<Vec<_>>())?;
+        let rows: Vec<_> = rows.into_iter().filter(|r| taken.contains(&r.id)).collect();
+        if rows.is_empty() {
             continue;
         }
         let ids: Vec<i64> = rows.iter().filter_map(|r| r.actor_id).collect();

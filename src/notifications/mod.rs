@@ -299,6 +299,16 @@ pub async fn save_settings(state: &AppState, account_id: i64, input: Settings) -
             for k in &input.kinds {
                 model::set_setting(c, account_id, &k.kind, k.enabled, k.email)?;
             }
+            let before: String = accounts::table
+                .find(account_id)
+                .select(accounts::email_notifications)
+                .get_result(c)?;
+            if input.email == "daily" && before != "daily" {
+                // the first digest comes one interval after choosing it
+                diesel::update(accounts::table.find(account_id))
+                    .set(accounts::last_digest_at.eq(Some(crate::db::now())))
+                    .execute(c)?;
+            }
             diesel::update(accounts::table.find(account_id))
                 .set((
                     accounts::email_notifications.eq(&input.email),

@@ -164,6 +164,32 @@ pub fn pending_email(conn: &mut DbConn, account_id: i64) -> QueryResult<Vec<DbNo
         .load(conn)
 }
 
+/// Takes notifications off the email queue for this worker: only those still pending are
+/// taken, so two nodes never send the same notification. Returns the ids taken.
+pub fn claim_email(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<i64>> {
+    let mut taken = vec![];
+    for id in ids {
+        let n = diesel::update(
+            notifications::table
+                .filter(notifications::id.eq(*id))
+                .filter(notifications::email_pending.eq(true)),
+        )
+        .set(notifications::email_pending.eq(false))
+        .execute(conn)?;
+        if n == 1 {
+            taken.push(*id);
+        }
+    }
+    Ok(taken)
+}
+
+/// Puts notifications back on the email queue (their email could not be sent).
+pub fn requeue_email(conn: &mut DbConn, ids: &[i64]) -> QueryResult<usize> {
+    diesel::update(notifications::table.filter(notifications::id.eq_any(ids)))
+        .set(notifications::email_pending.eq(true))
+        .execute(conn)
+}
+
 /// Marks notifications emailed (or not to be emailed any more).
 pub fn clear_email(conn: &mut DbConn, ids: &[i64]) -> QueryResult<usize> {
     diesel::update(notifications::table.filter(notifications::id.eq_any(ids)))

@@ -467,6 +467,15 @@ async fn mastodon_direct_message(backend: Backend) {
         0
     );
 
+    // Claire edits her message (Mastodon allows it): the text changes, nothing else
+    let (s, body) = mastodon.deliver(&app, "update-direct-note", &[]).await;
+    assert_eq!(s, 202, "{body}");
+    let shown = api(&app, &token, &format!("/api/v1/conversations/{id}")).await;
+    let html = shown["messages"][0]["content_html"].as_str().unwrap();
+    assert!(html.contains("mon CV dès demain"), "{html}");
+    assert_eq!(shown["messages"].as_array().unwrap().len(), 2);
+    assert_eq!(api(&app, &token, "/api/v1/timelines/home").await, json!([]));
+
     // dana blocks Claire: her server is told, and her next message is not stored
     let claire_id = conversation["accounts"][0]["id"].as_i64().unwrap();
     assert_eq!(

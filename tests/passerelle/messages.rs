@@ -767,7 +767,7 @@ async fn notification_emails(backend: Backend) {
                 "Passerelle <passerelle@example.org>".into(),
             ),
             ("PASSERELLE_EMAIL__POLL_INTERVAL", "200ms".into()),
-            ("PASSERELLE_EMAIL__DIGEST_INTERVAL", "1h".into()),
+            ("PASSERELLE_EMAIL__DIGEST_INTERVAL", "3s".into()),
         ] {
             env.push((k.into(), v));
         }
@@ -852,7 +852,8 @@ async fn notification_emails(backend: Backend) {
     tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
     assert_eq!(sink.count(), 1);
 
-    // daily: two messages make one digest, then nothing until the interval has passed
+    // daily: the first digest comes one interval after choosing it, with both messages;
+    // the next one an interval later
     assert_eq!(put(settings("daily", true)).await, 200);
     let (s, _) = post(
         &app,
@@ -863,17 +864,21 @@ async fn notification_emails(backend: Backend) {
     .await;
     assert_eq!(s, 201);
     let carol_alice = account_id(&app, &carol, "alice").await;
-    post(
+    let (s, _) = post(
         &app,
         &carol,
         "/api/v1/conversations",
         json!({"to": [carol_alice], "text": "Deux"}),
     )
     .await;
+    assert_eq!(s, 201);
+    tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+    assert_eq!(sink.count(), 1, "no digest before the interval");
     eventually(10, || async { (sink.count() == 2).then_some(()) }).await;
     let (_, digest) = sink.email(1);
     assert!(digest.contains("bob (@bob"), "{digest}");
     assert!(digest.contains("carol (@carol"), "{digest}");
+    assert!(digest.contains("2 nouvelles notifications"), "{digest}");
     post(
         &app,
         &bob,
@@ -881,7 +886,9 @@ async fn notification_emails(backend: Backend) {
         json!({"to": [alice_id], "text": "Trois"}),
     )
     .await;
-    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
     assert_eq!(sink.count(), 2, "one digest per interval");
+    eventually(10, || async { (sink.count() == 3).then_some(()) }).await;
+    assert!(sink.email(2).1.contains("bob (@bob"));
 }
 both_backends!(notification_emails);
