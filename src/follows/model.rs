@@ -274,3 +274,9 @@ pub fn blocked_by(conn: &mut DbConn, blocker: i64) -> QueryResult<Vec<DbActor>> 
         .select(DbActor::as_select())
         .load(conn)
 }
+
+/// Forgets the blocks `actor_id` made (their account is closed).
+pub fn delete_blocks_of(conn: &mut DbConn, actor_id: i64) -> QueryResult<usize> {
+    use crate::db::schema::blocks;
+    diesel::delete(blocks::table.filter(blocks::blocker_id.eq(actor_id))).execute(conn)
+}

@@ -303,3 +303,54 @@ pub fn set_content(conn: &mut DbConn, id: i64, content: &str) -> QueryResult<usi
 pub fn erase(conn: &mut DbConn, id: i64) -> QueryResult<usize> {
     diesel::delete(messages::table.find(id)).execute(conn)
 }
+
+/// Deletes every message written by `actor_id` (their account was closed or deleted).
+pub fn delete_all_by(conn: &mut DbConn, actor_id: i64) -> QueryResult<usize> {
+    diesel::delete(messages::table.filter(messages::author_id.eq(actor_id))).execute(conn)
+}
+
+/// The inboxes of the remote people `actor_id` has conversations with (told when the actor is
+/// deleted, so that they erase its messages).
+pub fn correspondent_inboxes(conn: &mut DbConn, actor_id: i64) -> QueryResult<Vec<String>> {
+    use crate::db::schema::actors;
+    let conversations: Vec<String> = conversations::table
+        .inner_join(conversation_members::table)
+        .filter(conversation_members::actor_id.eq(actor_id))
+        .select(conversations::participants)
+        .load(conn)?;
+    let ids: Vec<i64> = conversations
+        .iter()
+        .flat_map(|p| p.split(',').filter_map(|id| id.parse::<i64>().ok()))
+        .filter(|id| *id != actor_id)
+        .collect();
+    actors::table
+        .filter(actors::id.eq_any(ids))
+        .filter(actors::local.eq(false))
+        .select(actors::inbox_url)
+        .distinct()
+        .load(conn)
+}
+
+/// Everything a member's data archive holds about their conversations: for each (newest
+/// first), the other participants' actor ids and the messages.
+pub fn archive_of(
+    conn: &mut DbConn,
+    actor_id: i64,
+) -> QueryResult<Vec<(DbConversation, Vec<DbMessage>)>> {
+    let rows: Vec<DbConversation> = conversations::table
+        .inner_join(conversation_members::table)
+        .filter(conversation_members::actor_id.eq(actor_id))
+        .order(conversations::last_message_at.desc())
+        .select(DbConversation::as_select())
+        .load(conn)?;
+    let mut out = vec![];
+    for c in rows {
+        let messages = messages::table
+            .filter(messages::conversation_id.eq(c.id))
+            .order(messages::id.asc())
+            .select(DbMessage::as_select())
+            .load(conn)?;
+        out.push((c, messages));
+    }
+    Ok(out)
+}

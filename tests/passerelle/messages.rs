@@ -415,6 +415,37 @@ async fn leaving_refusing_and_blocking(backend: Backend) {
     assert!(v["message"].as_str().unwrap().contains("unblock"), "{v}");
     let blocks = get(&app, &bob, "/api/v1/blocks").await;
     assert_eq!(blocks[0]["username"], "alice");
+    // bob's data archive holds his conversations and his blocks
+    let bytes = app
+        .http
+        .get(app.url("/api/v1/me/archive"))
+        .bearer_auth(&bob)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("messages.json").unwrap(), &mut text).unwrap();
+    let archived: Value = serde_json::from_str(&text).unwrap();
+    let texts: Vec<&str> = archived[0]["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["html"].as_str().unwrap())
+        .collect();
+    assert!(
+        texts.contains(&"<p>Salut</p>") && texts.contains(&"<p>Oui</p>"),
+        "{archived}"
+    );
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("blocked.csv").unwrap(), &mut text).unwrap();
+    assert_eq!(
+        text,
+        format!("alice@{}", app.base.trim_start_matches("http://"))
+    );
     let (s, _) = post(
         &app,
         &bob,
@@ -424,6 +455,28 @@ async fn leaving_refusing_and_blocking(backend: Backend) {
     .await;
     assert_eq!(s, 204);
     assert_eq!(get(&app, &bob, "/api/v1/blocks").await, json!([]));
+
+    // alice closes her account: her messages go with it
+    let r = app
+        .http
+        .delete(app.url("/api/v1/me"))
+        .bearer_auth(&alice)
+        .json(&json!({"password": "a long enough password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let shown = get(&app, &bob, &format!("/api/v1/conversations/{id}")).await;
+    let authors: Vec<&str> = shown["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["author"]["username"].as_str().unwrap())
+        .collect();
+    assert!(
+        !authors.is_empty() && authors.iter().all(|a| *a == "bob"),
+        "{shown}"
+    );
 }
 both_backends!(leaving_refusing_and_blocking);
 

@@ -486,8 +486,10 @@ async fn json_resume_import_export_archive_and_deletion(backend: Backend) {
         [
             "README.txt",
             "account.json",
+            "blocked.csv",
             "followers.csv",
             "following.csv",
+            "messages.json",
             "posts.json",
             "profile.json",
             "resume.json"
