@@ -54,6 +54,20 @@ pub const KINDS: &[&str] = &[
     REPORT,
 ];
 
+/// The kinds a member with `role` can receive (partnership proposals go to administrators,
+/// reports to moderators and administrators): those their settings show.
+pub fn kinds_for(role: Role) -> Vec<&'static str> {
+    KINDS
+        .iter()
+        .copied()
+        .filter(|k| match *k {
+            PARTNERSHIP_REQUEST => role == Role::Admin,
+            REPORT => role >= Role::Moderator,
+            _ => true,
+        })
+        .collect()
+}
+
 /// How a member wants notification emails.
 pub const EMAIL_CHOICES: &[&str] = &["off", "immediate", "daily"];
 

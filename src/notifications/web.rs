@@ -1,7 +1,7 @@
 //! Notification pages: the list (mark one or all read) and the settings of notifications,
 //! emails and messages.
 
-use super::{KINDS, KindSetting, Notification, Settings};
+use super::{KindSetting, Notification, Settings};
 use crate::{
     follows,
     web::{
@@ -137,6 +137,7 @@ async fn settings_page(
         kinds: current
             .kinds
             .iter()
+            .filter(|k| super::kinds_for(s.member.role()).contains(&k.kind.as_str()))
             .map(|k| KindRow {
                 label: s
                     .visitor
@@ -161,12 +162,12 @@ async fn settings(s: SignedIn, Query(q): Query<SavedQuery>) -> WebResult {
     html(page)
 }
 
-/// The settings form: checkboxes `enabled-<kind>` and `email-<kind>`, `email` (off, immediate,
-/// daily) and `followed_only`. Read as pairs, since checkboxes left unticked are not sent.
+/// The settings form: checkboxes `enabled-<kind>` and `email-<kind>` (for the kinds the member's
+/// role receives), `email` (off, immediate, daily) and `followed_only`. Read as pairs, since checkboxes left unticked are not sent.
 async fn save(s: SignedIn, CsrfForm(fields): CsrfForm<Vec<(String, String)>>) -> WebResult {
     let has = |name: &str| fields.iter().any(|(k, _)| k == name);
     let input = Settings {
-        kinds: KINDS
+        kinds: super::kinds_for(s.member.role())
             .iter()
             .map(|k| KindSetting {
                 kind: k.to_string(),

@@ -565,6 +565,11 @@ async fn message_pages_and_forms(backend: Backend) {
         settings.contains("Ce serveur n’envoie pas de courriels"),
         "{settings}"
     );
+    assert!(settings.contains("Nouvel abonné"), "{settings}");
+    assert!(
+        !settings.contains("Signalement"),
+        "staff kinds are for staff: {settings}"
+    );
     let r = bob
         .submit(
             "/settings/notifications",
