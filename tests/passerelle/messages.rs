@@ -706,10 +706,12 @@ impl<'a> Browser<'a> {
 }
 
 /// An SMTP server on a local socket that accepts every message (EHLO, MAIL, RCPT, DATA) and
-/// keeps the recipients and the data of each.
+/// keeps the recipients and the data of each — after refusing the first `refuse` messages
+/// with a temporary error (451), as a busy server does.
 #[derive(Clone, Default)]
 struct SmtpSink {
     received: Arc<Mutex<Vec<Email>>>,
+    refused: Arc<Mutex<usize>>,
 }
 
 /// The recipients and the data of one email received by [`SmtpSink`].
@@ -717,16 +719,20 @@ type Email = (Vec<String>, String);
 
 impl SmtpSink {
     async fn start() -> (SmtpSink, u16) {
+        SmtpSink::refusing(0).await
+    }
+
+    async fn refusing(refuse: usize) -> (SmtpSink, u16) {
         let sink = SmtpSink::default();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
-        let received = sink.received.clone();
+        let (received, refused) = (sink.received.clone(), sink.refused.clone());
         tokio::spawn(async move {
             loop {
                 let Ok((socket, _)) = listener.accept().await else {
                     return;
                 };
-                let received = received.clone();
+                let (received, refused) = (received.clone(), refused.clone());
                 tokio::spawn(async move {
                     let (read, mut write) = socket.into_split();
                     let mut lines = BufReader::new(read).lines();
@@ -750,11 +756,18 @@ impl SmtpSink {
                                     data.push_str(&l);
                                     data.push('\n');
                                 }
-                                received
-                                    .lock()
-                                    .unwrap()
-                                    .push((std::mem::take(&mut rcpt), data));
-                                b"250 queued\r\n"
+                                let mut count = refused.lock().unwrap();
+                                if *count < refuse {
+                                    *count += 1;
+                                    rcpt.clear();
+                                    b"451 try again later\r\n"
+                                } else {
+                                    received
+                                        .lock()
+                                        .unwrap()
+                                        .push((std::mem::take(&mut rcpt), data));
+                                    b"250 queued\r\n"
+                                }
                             } else if upper.starts_with("QUIT") {
                                 write.write_all(b"221 bye\r\n").await.unwrap();
                                 return;
@@ -950,3 +963,77 @@ async fn notification_emails(backend: Backend) {
     assert!(sink.email(2).1.contains("bob (@bob"));
 }
 both_backends!(notification_emails);
+
+/// The SMTP server refuses the first email (451): the notification is put back and sent at the
+/// next round.
+async fn refused_emails_are_sent_again(backend: Backend) {
+    let (sink, port) = SmtpSink::refusing(1).await;
+    let Some(app) = spawn_app_with(backend, |env| {
+        for (k, v) in [
+            ("PASSERELLE_EMAIL__SMTP_HOST", "localhost".to_string()),
+            ("PASSERELLE_EMAIL__SMTP_PORT", port.to_string()),
+            ("PASSERELLE_EMAIL__TLS", "none".into()),
+            (
+                "PASSERELLE_EMAIL__FROM",
+                "Passerelle <passerelle@example.org>".into(),
+            ),
+            ("PASSERELLE_EMAIL__POLL_INTERVAL", "200ms".into()),
+        ] {
+            env.push((k.into(), v));
+        }
+    })
+    .await
+    else {
+        return;
+    };
+    let r = app
+        .http
+        .post(app.url("/api/v1/accounts"))
+        .json(
+            &json!({"username": "alice", "password": "a long enough password",
+            "email": "alice@example.org"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let alice: Value = app
+        .http
+        .post(app.url("/api/v1/tokens"))
+        .json(&json!({"username": "alice", "password": "a long enough password"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let alice = alice["token"].as_str().unwrap();
+    let r = app
+        .http
+        .put(app.url("/api/v1/notifications/settings"))
+        .bearer_auth(alice)
+        .json(&json!({"kinds": [], "email": "immediate", "messages_from_followed_only": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let bob = app.member("bob").await;
+    let alice_id = account_id(&app, &bob, "alice").await;
+    post(
+        &app,
+        &bob,
+        &format!("/api/v1/accounts/{alice_id}/follow"),
+        json!({}),
+    )
+    .await;
+    eventually(10, || async { (sink.count() == 1).then_some(()) }).await;
+    assert_eq!(
+        *sink.refused.lock().unwrap(),
+        1,
+        "the first attempt was refused"
+    );
+    assert!(sink.email(0).1.contains("bob (@bob"));
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    assert_eq!(sink.count(), 1, "sent once");
+}
+both_backends!(refused_emails_are_sent_again);
