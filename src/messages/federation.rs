@@ -120,10 +120,13 @@ pub async fn note_document(
     let Some((message, author, recipients)) = found else {
         return Err(not_found());
     };
+    // a server is known by the host (and port) of its actors' ids
+    let server = crate::federation::host_of(&requester.ap_id);
     let allowed = requester.id == author.id
-        || recipients
-            .iter()
-            .any(|r| r.id == requester.id || (!r.local && r.domain == requester.domain));
+        || recipients.iter().any(|r| {
+            r.id == requester.id
+                || (!r.local && server.is_some() && crate::federation::host_of(&r.ap_id) == server)
+        });
     if !allowed {
         return Err(not_found());
     }

@@ -57,7 +57,7 @@ impl Block {
         let id = self.id.clone();
         commit(data, &self.id, move |conn| {
             let target = crate::actors::model::by_ap_id(conn, &object)?
-                .filter(|a| a.local && a.deleted_at.is_none())
+                .filter(|a| a.local && a.deleted_at.is_none() && a.kind != "application")
                 .ok_or_else(|| AppError::NotFound(format!("no member {object} here")))?;
             follows::blocks::receive_block(conn, &actor, &target, &id)
         })
