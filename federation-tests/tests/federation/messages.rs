@@ -1,7 +1,10 @@
 //! Direct messages between real instances: a message and its answer, what a third server can
 //! (not) read, and blocks stopping messages and follows.
 
-use crate::{both_backends, instance, peering::private_key};
+use crate::{
+    both_backends, instance,
+    peering::{pending_deliveries_to, private_key},
+};
 use federation_tests::{Backend, Instance, Member, eventually};
 use passerelle::federation::signatures::{sign_get, sign_post};
 use serde_json::{Value, json};
@@ -233,3 +236,115 @@ async fn blocking_stops_messages_and_follows(backend: Backend) {
     );
 }
 both_backends!(blocking_stops_messages_and_follows);
+
+/// A conversation of three people on three servers: Alice (A) writes to Bob (B) and Carol
+/// (C); Carol's answer reaches both, and each server keeps one conversation of the three. Bob
+/// refuses messages from people he does not follow: Carol's are refused on B until he
+/// follows her.
+async fn three_people_on_three_servers(backend: Backend) {
+    let (a, b, c) = tokio::join!(
+        instance(backend, "a"),
+        instance(backend, "b"),
+        instance(backend, "c")
+    );
+    let alice = a.member("alice").await.unwrap();
+    let bob = b.member("bob").await.unwrap();
+    let carol = c.member("carol").await.unwrap();
+    let bob_on_a = alice.lookup(&bob.handle).await.unwrap();
+    let carol_on_a = alice.lookup(&carol.handle).await.unwrap();
+    let (s, v) = alice
+        .post(
+            "/api/v1/conversations",
+            json!({"to": [bob_on_a, carol_on_a], "text": "Réunion des partenaires lundi ?"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 201, "{v}");
+    let on_c = conversations(&carol).await;
+    assert_eq!(on_c[0]["accounts"].as_array().unwrap().len(), 2, "{on_c:?}");
+    conversations(&bob).await;
+
+    let id = on_c[0]["id"].as_i64().unwrap();
+    let (s, v) = carol
+        .post(
+            &format!("/api/v1/conversations/{id}/messages"),
+            json!({"text": "Lundi 10 h me va."}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 201, "{v}");
+    for (who, name) in [(&alice, "alice"), (&bob, "bob")] {
+        let what = format!("carol's answer reaches {name}");
+        let list = eventually(15, &what, || async {
+            let (_, v) = who.get("/api/v1/conversations").await.ok()?;
+            let html = v[0]["last_message"]["content_html"].as_str()?.to_string();
+            html.contains("Lundi 10 h").then_some(v)
+        })
+        .await;
+        assert_eq!(
+            list.as_array().unwrap().len(),
+            1,
+            "one conversation: {list}"
+        );
+        assert_eq!(list[0]["accounts"].as_array().unwrap().len(), 2);
+        assert_eq!(list[0]["unread"], if name == "bob" { 2 } else { 1 });
+    }
+
+    // Bob only accepts messages from people he follows: Carol's next one is not stored on B
+    let (s, _) = bob
+        .send(
+            reqwest::Method::PUT,
+            "/api/v1/notifications/settings",
+            json!({"kinds": [], "email": "off", "messages_from_followed_only": true}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 200);
+    let (s, _) = carol
+        .post(
+            &format!("/api/v1/conversations/{id}/messages"),
+            json!({"text": "Et mardi ?"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 201);
+    eventually(15, "alice gets carol's second answer", || async {
+        let (_, v) = alice.get("/api/v1/conversations").await.ok()?;
+        let html = v[0]["last_message"]["content_html"].as_str()?.to_string();
+        html.contains("Et mardi").then_some(())
+    })
+    .await;
+    eventually(15, "C has delivered to B too", || async {
+        (pending_deliveries_to(&c, &b.domain()) == 0).then_some(())
+    })
+    .await;
+    let (_, list) = bob.get("/api/v1/conversations").await.unwrap();
+    assert!(
+        list[0]["last_message"]["content_html"]
+            .as_str()
+            .unwrap()
+            .contains("Lundi 10 h"),
+        "{list}"
+    );
+    assert_eq!(list[0]["unread"], 2);
+    // once he follows her, her messages reach him
+    bob.follow_accepted(&carol.handle).await.unwrap();
+    carol
+        .post(
+            &format!("/api/v1/conversations/{id}/messages"),
+            json!({"text": "Mardi alors."}),
+        )
+        .await
+        .unwrap();
+    eventually(
+        15,
+        "bob gets carol's message once he follows her",
+        || async {
+            let (_, v) = bob.get("/api/v1/conversations").await.ok()?;
+            let html = v[0]["last_message"]["content_html"].as_str()?.to_string();
+            html.contains("Mardi alors").then_some(())
+        },
+    )
+    .await;
+}
+both_backends!(three_people_on_three_servers);

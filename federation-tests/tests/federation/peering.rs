@@ -47,7 +47,7 @@ fn actors_from(inst: &Instance, domain: &str) -> i64 {
 }
 
 /// Deliveries still queued on `inst` for server `host`.
-fn pending_deliveries_to(inst: &Instance, host: &str) -> i64 {
+pub(crate) fn pending_deliveries_to(inst: &Instance, host: &str) -> i64 {
     use diesel::prelude::*;
     use passerelle::db::schema::{deliveries, instances};
     let db = inst.database().unwrap();
