@@ -143,6 +143,11 @@ impl Remote {
             text = text.replace(from, to);
         }
         let activity: Value = serde_json::from_str(&text).unwrap();
+        self.deliver_value(app, activity).await
+    }
+
+    /// POSTs `activity` to the instance's shared inbox, signed by its actor.
+    async fn deliver_value(&self, app: &TestApp, activity: Value) -> (u16, String) {
         let actor = activity["actor"].as_str().unwrap();
         let mut key = self.key.clone();
         key.key_id = match self.written_as {
@@ -467,13 +472,45 @@ async fn mastodon_direct_message(backend: Backend) {
         0
     );
 
+    // a Create naming the message only by its id: fetched (signed) from Claire's server, and
+    // a message too, in the same conversation
+    let mut later = mastodon.load("direct-note");
+    let note_id = format!("{}/users/claire/statuses/113512399988870001", mastodon.base);
+    later["object"]["id"] = json!(note_id);
+    later["object"]["content"] = json!("<p>Je vous envoie le CV ce soir.</p>");
+    later["object"]["contentMap"] = json!({"fr": "<p>Je vous envoie le CV ce soir.</p>"});
+    let path = url::Url::parse(&note_id).unwrap().path().to_string();
+    mastodon
+        .docs
+        .lock()
+        .unwrap()
+        .insert(path, later["object"].clone());
+    later["id"] = json!(format!("{note_id}/activity"));
+    later["object"] = json!(note_id);
+    let (s, body) = mastodon.deliver_value(&app, later).await;
+    assert_eq!(s, 202, "{body}");
+    let shown = api(&app, &token, &format!("/api/v1/conversations/{id}")).await;
+    let messages = shown["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 3, "{shown}");
+    assert!(
+        messages[2]["content_html"]
+            .as_str()
+            .unwrap()
+            .contains("le CV ce soir")
+    );
+    assert_eq!(api(&app, &token, "/api/v1/timelines/home").await, json!([]));
+    assert_eq!(
+        api_post(&app, &token, &format!("/api/v1/conversations/{id}/read")).await,
+        204
+    );
+
     // Claire edits her message (Mastodon allows it): the text changes, nothing else
     let (s, body) = mastodon.deliver(&app, "update-direct-note", &[]).await;
     assert_eq!(s, 202, "{body}");
     let shown = api(&app, &token, &format!("/api/v1/conversations/{id}")).await;
     let html = shown["messages"][0]["content_html"].as_str().unwrap();
     assert!(html.contains("mon CV dès demain"), "{html}");
-    assert_eq!(shown["messages"].as_array().unwrap().len(), 2);
+    assert_eq!(shown["messages"].as_array().unwrap().len(), 3);
     assert_eq!(api(&app, &token, "/api/v1/timelines/home").await, json!([]));
 
     // dana blocks Claire: her server is told, and her next message is not stored
@@ -493,7 +530,7 @@ async fn mastodon_direct_message(backend: Backend) {
         .await;
     assert_eq!(s, 202, "{body}");
     let shown = api(&app, &token, &format!("/api/v1/conversations/{id}")).await;
-    assert_eq!(shown["messages"].as_array().unwrap().len(), 2, "{shown}");
+    assert_eq!(shown["messages"].as_array().unwrap().len(), 3, "{shown}");
     assert_eq!(
         api(&app, &token, "/api/v1/notifications/unread").await["messages"],
         0
