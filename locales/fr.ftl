@@ -691,3 +691,99 @@ admin-audit-action = Action
 admin-audit-target = Sur
 admin-audit-details = Détails
 admin-audit-cli = ligne de commande
+## Messages, blocks and notifications (issue 7)
+nav-messages = Messages
+nav-notifications = Notifications
+nav-unread = { $count ->
+    [one] non lu
+   *[other] non lus
+}
+settings-notifications-tab = Notifications et messages
+messages-title = Messages
+messages-new = Écrire un message
+messages-new-title = Nouveau message
+messages-empty = Aucune conversation pour l’instant. Écrivez à quelqu’un depuis son profil ou avec « Écrire un message ».
+messages-unread = { $count ->
+    [one] { $count } non lu
+   *[other] { $count } non lus
+}
+messages-to = Destinataires
+messages-to-hint = Une ou plusieurs adresses, séparées par des virgules : @camille ou @camille@exemple.org
+messages-text = Message
+messages-private-hint = Seules les personnes choisies peuvent lire ce message, ici ou sur leur serveur.
+messages-send = Envoyer
+messages-conversation-title = Conversation avec { $names }
+messages-with = Avec
+messages-history = Messages de la conversation
+messages-reply = Votre réponse
+messages-leave = Quitter la conversation
+messages-leave-hint = Elle disparaît de votre liste et vous ne recevez plus ses messages, jusqu’à ce que vous écriviez à nouveau à ces personnes.
+error-to-empty = Choisissez au moins une personne à qui écrire.
+error-to-too-many = Un message peut aller à 20 personnes au plus.
+error-to-unknown = Personne n’a été trouvé à cette adresse. Vérifiez l’orthographe.
+error-to-self = Vous ne pouvez pas vous écrire à vous-même.
+error-to-not-a-person = On ne peut écrire qu’à des personnes.
+profile-write-message = Écrire un message
+profile-blocked = Vous avez bloqué cette personne.
+profile-blocked-manage = Gérer les personnes bloquées
+block = Bloquer
+block-hint = Elle ne pourra plus vous écrire, vous suivre ni lire ce qui n’est pas public ; vos abonnements mutuels prennent fin.
+unblock = Débloquer
+unblock-label = Débloquer { $name }
+blocks-title = Personnes bloquées
+blocks-empty = Vous ne bloquez personne.
+notifications-title = Notifications
+notifications-empty = Aucune notification pour l’instant.
+notifications-settings-link = Choisir les notifications
+notifications-read-all = Tout marquer comme lu
+notifications-read-one = Marquer comme lu
+notifications-read-one-label = Marquer comme lu : { $text }
+notifications-new = Nouveau
+notification-follow = { $name } vous suit.
+notification-follow-request = { $name } demande à vous suivre.
+notification-follow-accepted = { $name } a accepté votre demande d’abonnement.
+notification-mention = { $name } vous mentionne.
+notification-reply = { $name } a répondu à votre publication.
+notification-message = { $name } vous a écrit.
+notification-partnership-request = Le serveur { $name } propose un partenariat.
+notification-report = Nouveau signalement à traiter, concernant { $name }.
+notification-application-received = { $name } a postulé à l’une de vos offres d’emploi.
+notification-application-status = { $name } a répondu à votre candidature.
+notification-other = Nouvelle notification.
+notification-kind-follow = Nouvel abonné
+notification-kind-follow-request = Demande d’abonnement
+notification-kind-follow-accepted = Demande acceptée
+notification-kind-mention = Mention
+notification-kind-reply = Réponse
+notification-kind-message = Message
+notification-kind-application-received = Candidature à une offre dont vous recrutez
+notification-kind-application-status = Réponse à votre candidature
+notification-kind-partnership-request = Proposition de partenariat (administration)
+notification-kind-report = Signalement (modération)
+notification-settings-title = Notifications et messages
+notification-settings-saved = Vos choix sont enregistrés.
+notification-settings-kinds = Ce dont vous êtes averti
+notification-settings-kind = Sujet
+notification-settings-shown = Affiché
+notification-settings-emailed = Par courriel
+notification-settings-email = Courriels
+notification-settings-email-off = Ce serveur n’envoie pas de courriels : les notifications restent sur le site.
+notification-settings-no-address = Votre compte n’a pas d’adresse électronique : les notifications restent sur le site.
+notification-email-off = Pas de courriel
+notification-email-immediate = Un courriel à chaque notification
+notification-email-daily = Un résumé par jour
+notification-settings-save = Enregistrer
+error-email-email-off = Ce serveur n’envoie pas de courriels ; parlez-en aux personnes qui le gèrent.
+error-email-no-address = Votre compte n’a pas d’adresse électronique où envoyer les notifications.
+message-settings = Messages
+message-settings-followed-only = Refuser les messages des personnes que je ne suis pas
+email-intro = { $count ->
+    [one] Vous avez une nouvelle notification sur { $instance } :
+   *[other] Vous avez { $count } nouvelles notifications sur { $instance } :
+}
+email-settings = Pour choisir ce que vous recevez par courriel :
+email-subject = { $count ->
+    [one] { $instance } : une nouvelle notification
+   *[other] { $instance } : { $count } nouvelles notifications
+}
+email-subject-digest = { $instance } : le résumé du jour ({ $count })

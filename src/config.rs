@@ -22,6 +22,7 @@ pub struct Config {
     pub federation: FederationConfig,
     pub web: WebConfig,
     pub limits: LimitsConfig,
+    pub email: EmailConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -217,6 +218,59 @@ pub struct WebConfig {
     pub public_pages: bool,
 }
 
+/// The SMTP server that sends notification emails. Without `smtp_host`, no email is sent and
+/// members are told so on their settings page.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct EmailConfig {
+    /// Host name of the SMTP server; empty turns emails off.
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    /// `starttls` (upgrade a plain connection, port 587), `tls` (TLS from the start, port
+    /// 465) or `none` (plain text: only for a server on the same machine).
+    pub tls: EmailTls,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// The sender address of notification emails, such as `Passerelle <no-reply@example.org>`.
+    pub from: String,
+    /// How often pending notifications are looked for (immediate emails wait at most this).
+    #[serde(with = "humantime_serde")]
+    pub poll_interval: Duration,
+    /// Time between two digests of a member who chose a daily digest.
+    #[serde(with = "humantime_serde")]
+    pub digest_interval: Duration,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum EmailTls {
+    Starttls,
+    Tls,
+    None,
+}
+
+impl EmailConfig {
+    /// Whether this server sends emails.
+    pub fn enabled(&self) -> bool {
+        !self.smtp_host.is_empty()
+    }
+}
+
+impl Default for EmailConfig {
+    fn default() -> Self {
+        EmailConfig {
+            smtp_host: String::new(),
+            smtp_port: 587,
+            tls: EmailTls::Starttls,
+            username: None,
+            password: None,
+            from: String::new(),
+            poll_interval: Duration::from_secs(30),
+            digest_interval: Duration::from_secs(24 * 3600),
+        }
+    }
+}
+
 impl Default for ServerConfig {
     fn default() -> Self {
         ServerConfig {
@@ -353,6 +407,20 @@ impl Config {
             validate_domain(&self.instance.domain)?;
         }
         self.database_url()?;
+        if self.email.enabled() {
+            if self.email.from.parse::<lettre::message::Mailbox>().is_err() {
+                return Err(ConfigError(format!(
+                    "email.from: `{}` is not an address such as Passerelle <no-reply@example.org> \
+                     (required when email.smtp_host is set)",
+                    self.email.from
+                )));
+            }
+            if self.email.username.is_some() != self.email.password.is_some() {
+                return Err(ConfigError(
+                    "email.username and email.password: give both or neither".into(),
+                ));
+            }
+        }
         if self.database.pool_size == 0 {
             return Err(ConfigError("database.pool_size: must be at least 1".into()));
         }
@@ -371,6 +439,8 @@ impl Config {
             ("federation.retry_max", f.retry_max),
             ("federation.request_timeout", f.request_timeout),
             ("web.session_lifetime", self.web.session_lifetime),
+            ("email.poll_interval", self.email.poll_interval),
+            ("email.digest_interval", self.email.digest_interval),
         ] {
             if value.is_zero() {
                 return Err(ConfigError(format!("{name}: must be longer than 0s")));

@@ -27,10 +27,14 @@ pub mod follows;
 pub mod html;
 /// Job offers: writing, publishing, the job board, applications, feeds, imports.
 pub mod jobs;
+/// Direct messages between people, in conversations, across instances.
+pub mod messages;
 /// Prometheus metrics and health check.
 pub mod metrics;
 /// Moderation: the audit log of administrators' and moderators' actions.
 pub mod moderation;
+/// What members are told about: unread counts, settings, emails.
+pub mod notifications;
 /// Organisations (`Organization` actors) and their teams.
 pub mod organisations;
 /// Whom we federate with: federation mode, rules about other servers (allow, silence, block).
@@ -75,6 +79,7 @@ fn federation_routes() -> Router {
         .route("/users/{name}/inbox", post(inbox::actor_inbox))
         .route("/users/{name}/outbox", get(profiles::federation::outbox))
         .route("/users/{name}/profile", get(profiles::federation::profile))
+        .route("/direct/{uuid}", get(messages::federation::note_document))
         .route("/orgs/{name}", get(organisations::federation::organisation))
         .route("/orgs/{name}/inbox", post(inbox::actor_inbox))
         .route("/orgs/{name}/jobs.atom", get(jobs::feed::organisation_feed))
@@ -206,6 +211,7 @@ pub struct Server {
     http: JoinHandle<()>,
     worker: JoinHandle<()>,
     expiry: JoinHandle<()>,
+    mailer: Option<JoinHandle<()>>,
 }
 
 impl Server {
@@ -214,6 +220,9 @@ impl Server {
         self.http.abort();
         self.worker.abort();
         self.expiry.abort();
+        if let Some(m) = self.mailer {
+            m.abort();
+        }
     }
 
     /// Waits until the HTTP server ends (it does not, unless it fails).
@@ -223,7 +232,8 @@ impl Server {
     }
 }
 
-/// Starts an instance on `listener`: database, instance actor, delivery worker, HTTP.
+/// Starts an instance on `listener`: database, instance actor, delivery worker, email worker
+/// (when an SMTP server is configured), HTTP.
 pub async fn start(config: Config, listener: TcpListener) -> anyhow::Result<Server> {
     let addr = listener.local_addr()?;
     let state = build_state(config, addr.port()).await?;
@@ -231,6 +241,7 @@ pub async fn start(config: Config, listener: TcpListener) -> anyhow::Result<Serv
     let router = app(federation);
     let worker = tokio::spawn(federation::delivery::run(state.clone()));
     let expiry = tokio::spawn(jobs::run_expiry(state.clone()));
+    let mailer = notifications::email::spawn(state.clone())?;
     let http = tokio::spawn(async move {
         let service = router.into_make_service_with_connect_info::<SocketAddr>();
         if let Err(e) = axum::serve(listener, service).await {
@@ -243,6 +254,7 @@ pub async fn start(config: Config, listener: TcpListener) -> anyhow::Result<Serv
         http,
         worker,
         expiry,
+        mailer,
     })
 }
 

@@ -310,6 +310,14 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 config.federation.authorized_fetch
             );
             println!("  federation mode:   {:?}", config.federation.mode);
+            if config.email.enabled() {
+                println!(
+                    "  emails:            {}:{} ({:?})",
+                    config.email.smtp_host, config.email.smtp_port, config.email.tls
+                );
+            } else {
+                println!("  emails:            off (no email.smtp_host)");
+            }
             Ok(())
         }
         Command::Jobs(JobsCommand::Import {

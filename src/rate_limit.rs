@@ -183,7 +183,15 @@ fn actions_of(method: &Method, path: &str) -> Vec<Action> {
         match path {
             "/api/v1/accounts" | "/register" => actions.push(Action::SignUp),
             "/api/v1/tokens" | "/login" => actions.push(Action::SignIn),
-            "/api/v1/posts" | "/posts" => actions.push(Action::Post),
+            "/api/v1/posts" | "/posts" | "/api/v1/conversations" | "/messages/new" => {
+                actions.push(Action::Post)
+            }
+            // answers in a conversation count as writing too
+            p if (p.starts_with("/api/v1/conversations/") && p.ends_with("/messages"))
+                || (p.starts_with("/messages/") && p[10..].chars().all(|c| c.is_ascii_digit())) =>
+            {
+                actions.push(Action::Post)
+            }
             _ => {}
         }
     }
@@ -252,5 +260,18 @@ mod tests {
         );
         assert_eq!(actions_of(&Method::POST, "/login"), [Action::SignIn]);
         assert_eq!(actions_of(&Method::GET, "/posts"), []);
+        for writing in ["/messages/new", "/messages/12"] {
+            assert_eq!(
+                actions_of(&Method::POST, writing),
+                [Action::Post],
+                "{writing}"
+            );
+        }
+        assert_eq!(
+            actions_of(&Method::POST, "/api/v1/conversations/3/messages"),
+            [Action::Api, Action::Post]
+        );
+        assert_eq!(actions_of(&Method::POST, "/messages/12/leave"), []);
+        assert_eq!(actions_of(&Method::GET, "/messages/12"), []);
     }
 }

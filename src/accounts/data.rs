@@ -24,8 +24,10 @@ struct ArchiveData {
     published: Value,
     resume: Value,
     posts: Value,
+    messages: Value,
     following: Vec<String>,
     followers: Vec<String>,
+    blocked: Vec<String>,
 }
 
 fn gather(conn: &mut DbConn, member: &Member) -> AppResult<ArchiveData> {
@@ -67,6 +69,27 @@ fn gather(conn: &mut DbConn, member: &Member) -> AppResult<ArchiveData> {
         0,
         i64::MAX,
     )?);
+    let mut conversations = vec![];
+    for (c, list) in crate::messages::model::archive_of(conn, a.id)? {
+        let mut people = vec![];
+        for id in c.participant_ids() {
+            if let Some(p) = crate::actors::model::by_id(conn, id)? {
+                people.push(p);
+            }
+        }
+        let handle_of = |id: i64| people.iter().find(|p| p.id == id).map(|p| p.handle());
+        conversations.push(json!({
+            "participants": people.iter().map(|p| p.handle()).collect::<Vec<_>>(),
+            "messages": list.iter().map(|m| json!({
+                "id": m.ap_id,
+                "author": handle_of(m.author_id),
+                "text": m.source,
+                "html": m.content,
+                "published": m.published.and_utc(),
+            })).collect::<Vec<_>>(),
+        }));
+    }
+    let blocked = handles(follows::model::blocked_by(conn, a.id)?);
     Ok(ArchiveData {
         account: json!({
             "username": a.username,
@@ -91,8 +114,10 @@ fn gather(conn: &mut DbConn, member: &Member) -> AppResult<ArchiveData> {
         draft: serde_json::to_value(&draft)?,
         published: serde_json::to_value(&published)?,
         posts: Value::Array(posts),
+        messages: Value::Array(conversations),
         following,
         followers,
+        blocked,
     })
 }
 
@@ -100,12 +125,15 @@ const README: &str = "Passerelle — vos données / your data\n\n\
 account.json      votre compte / your account\n\
 resume.json       votre parcours au format JSON Resume / your path as JSON Resume\n\
 profile.json      votre parcours : brouillon et version publiée / your path: draft and published\n\
-posts.json        vos messages / your posts\n\
+posts.json        vos publications / your posts\n\
+messages.json     vos conversations privées / your private conversations\n\
+blocked.csv       les personnes que vous bloquez / people you block\n\
 following.csv     les personnes que vous suivez / people you follow\n\
 followers.csv     les personnes qui vous suivent / people who follow you\n";
 
-/// A zip archive of the member's data (account, profile, JSON Resume, posts, follows). The
-/// CSV of follows uses Mastodon's header so it can be imported there.
+/// A zip archive of the member's data (account, profile, JSON Resume, posts, conversations,
+/// follows, blocks). The CSV of follows uses Mastodon's header, and the list of blocks
+/// Mastodon's one-address-per-line form, so they can be imported there.
 pub async fn archive(state: &AppState, member: &Member) -> AppResult<Vec<u8>> {
     let m = member.clone();
     let d = state.db.read(move |c| gather(c, &m)).await?;
@@ -129,8 +157,10 @@ pub async fn archive(state: &AppState, member: &Member) -> AppResult<Vec<u8>> {
                 serde_json::to_vec_pretty(&json!({"draft": d.draft, "published": d.published}))?,
             ),
             ("posts.json", serde_json::to_vec_pretty(&d.posts)?),
+            ("messages.json", serde_json::to_vec_pretty(&d.messages)?),
             ("following.csv", csv(&d.following).into_bytes()),
             ("followers.csv", csv(&d.followers).into_bytes()),
+            ("blocked.csv", d.blocked.join("\n").into_bytes()),
         ];
         for (name, bytes) in files {
             zip.start_file(name, options)
@@ -145,9 +175,9 @@ pub async fn archive(state: &AppState, member: &Member) -> AppResult<Vec<u8>> {
 }
 
 /// Closes a member's account after checking their password. In one transaction: a `Delete`
-/// of their actor is queued for every server that knows them (their followers' and the
-/// people they follow), their posts are erased, their profile, follows, sessions, tokens and
-/// account removed. The actor row stays, marked deleted, with its key (deliveries are signed
+/// of their actor is queued for every server that knows them (their followers', the people
+/// they follow and the people they wrote to), their posts are erased, their messages, profile,
+/// follows, blocks, notifications, sessions, tokens and account removed. The actor row stays, marked deleted, with its key (deliveries are signed
 /// with it) and its handle (nobody can take the name and be mistaken for them); its document
 /// answers 410 Gone.
 pub async fn delete_account(state: &AppState, member: &Member, password: &str) -> AppResult<()> {
@@ -166,6 +196,7 @@ pub async fn delete_account(state: &AppState, member: &Member, password: &str) -
         .write(move |c| {
             let mut inboxes = follows::model::follower_inboxes(c, actor.id)?;
             inboxes.extend(follows::model::following_inboxes(c, actor.id)?);
+            inboxes.extend(crate::messages::model::correspondent_inboxes(c, actor.id)?);
             inboxes.sort();
             inboxes.dedup();
             let public = Url::parse(crate::federation::PUBLIC).expect("valid");
@@ -181,6 +212,8 @@ pub async fn delete_account(state: &AppState, member: &Member, password: &str) -
             posts::model::mark_all_deleted(c, actor.id, at)?;
             profile_model::delete_of(c, actor.id)?;
             follows::model::delete_all_of(c, actor.id)?;
+            crate::messages::model::delete_all_by(c, actor.id)?;
+            follows::model::delete_blocks_of(c, actor.id)?;
             model::delete_account(c, account_id)?;
             crate::actors::model::mark_deleted(c, actor.id, at)?;
             Ok(())

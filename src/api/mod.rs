@@ -250,6 +250,21 @@ impl Page {
         crate::follows::api::refuse,
         crate::follows::api::followers,
         crate::follows::api::following,
+        crate::follows::api::block,
+        crate::follows::api::unblock,
+        crate::follows::api::blocks,
+        crate::messages::api::list,
+        crate::messages::api::start,
+        crate::messages::api::show,
+        crate::messages::api::reply,
+        crate::messages::api::read,
+        crate::messages::api::leave,
+        crate::notifications::api::list,
+        crate::notifications::api::unread,
+        crate::notifications::api::read,
+        crate::notifications::api::read_all,
+        crate::notifications::api::settings,
+        crate::notifications::api::save_settings,
         crate::posts::api::create,
         crate::posts::api::get_post,
         crate::posts::api::edit,
@@ -304,4 +319,6 @@ pub fn routes() -> Router {
         .merge(crate::posts::api::routes())
         .merge(crate::peering::api::routes())
         .merge(crate::moderation::api::routes())
+        .merge(crate::messages::api::routes())
+        .merge(crate::notifications::api::routes())
 }

@@ -38,6 +38,9 @@ diesel::table! {
         role -> Text,
         disabled -> Bool,
         created_at -> Timestamp,
+        messages_from_followed_only -> Bool,
+        email_notifications -> Text,
+        last_digest_at -> Nullable<Timestamp>,
     }
 }
 
@@ -310,6 +313,102 @@ diesel::allow_tables_to_appear_in_same_query!(reports, actors);
 diesel::allow_tables_to_appear_in_same_query!(reports, posts);
 diesel::allow_tables_to_appear_in_same_query!(reports, accounts);
 diesel::allow_tables_to_appear_in_same_query!(partnerships, actors);
+
+// ---- direct messages, blocks and notifications (issue 7) ----
+diesel::table! {
+    conversations (id) {
+        id -> BigInt,
+        participants -> Text,
+        created_at -> Timestamp,
+        last_message_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    conversation_members (id) {
+        id -> BigInt,
+        conversation_id -> BigInt,
+        actor_id -> BigInt,
+        last_read_message_id -> BigInt,
+        left_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    messages (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        conversation_id -> BigInt,
+        author_id -> BigInt,
+        local -> Bool,
+        content -> Text,
+        source -> Nullable<Text>,
+        in_reply_to -> Nullable<Text>,
+        published -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    message_recipients (id) {
+        id -> BigInt,
+        message_id -> BigInt,
+        actor_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    blocks (id) {
+        id -> BigInt,
+        blocker_id -> BigInt,
+        blocked_id -> BigInt,
+        ap_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        kind -> Text,
+        actor_id -> Nullable<BigInt>,
+        object -> Nullable<Text>,
+        read_at -> Nullable<Timestamp>,
+        email_pending -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notification_settings (account_id, kind) {
+        account_id -> BigInt,
+        kind -> Text,
+        enabled -> Bool,
+        email -> Bool,
+    }
+}
+
+diesel::joinable!(conversation_members -> conversations (conversation_id));
+diesel::joinable!(conversation_members -> actors (actor_id));
+diesel::joinable!(messages -> conversations (conversation_id));
+diesel::joinable!(messages -> actors (author_id));
+diesel::joinable!(message_recipients -> messages (message_id));
+diesel::joinable!(message_recipients -> actors (actor_id));
+diesel::joinable!(notifications -> accounts (account_id));
+diesel::joinable!(notifications -> actors (actor_id));
+diesel::joinable!(notification_settings -> accounts (account_id));
+diesel::allow_tables_to_appear_in_same_query!(conversations, conversation_members);
+diesel::allow_tables_to_appear_in_same_query!(conversations, messages);
+diesel::allow_tables_to_appear_in_same_query!(conversation_members, actors);
+diesel::allow_tables_to_appear_in_same_query!(conversation_members, messages);
+diesel::allow_tables_to_appear_in_same_query!(messages, actors);
+diesel::allow_tables_to_appear_in_same_query!(message_recipients, messages);
+diesel::allow_tables_to_appear_in_same_query!(message_recipients, actors);
+diesel::allow_tables_to_appear_in_same_query!(blocks, actors);
+diesel::allow_tables_to_appear_in_same_query!(notifications, accounts);
+diesel::allow_tables_to_appear_in_same_query!(notifications, actors);
+diesel::allow_tables_to_appear_in_same_query!(notification_settings, accounts);
 
 diesel::table! {
     job_offers (id) {

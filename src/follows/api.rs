@@ -26,6 +26,47 @@ pub fn routes() -> Router {
         .route("/api/v1/follow-requests", get(requests))
         .route("/api/v1/follow-requests/{id}/accept", post(accept))
         .route("/api/v1/follow-requests/{id}/refuse", post(refuse))
+        .route("/api/v1/accounts/{id}/block", post(block))
+        .route("/api/v1/accounts/{id}/unblock", post(unblock))
+        .route("/api/v1/blocks", get(blocks))
+}
+
+/// Block account `id`: follows between you end, and they can no longer message or follow you
+/// nor read your non-public content. A remote account's server receives a `Block`.
+#[utoipa::path(post, path = "/api/v1/accounts/{id}/block", security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn block(
+    data: Data<AppState>,
+    ApiMember(m): ApiMember,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
+    let target = actors::by_id(&data, id).await?;
+    super::blocks::block(&data, m.actor, target).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Lift the block of account `id`.
+#[utoipa::path(post, path = "/api/v1/accounts/{id}/unblock", security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn unblock(
+    data: Data<AppState>,
+    ApiMember(m): ApiMember,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
+    let target = actors::by_id(&data, id).await?;
+    super::blocks::unblock(&data, m.actor, target).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The accounts the signed-in member blocks.
+#[utoipa::path(get, path = "/api/v1/blocks", security(("bearer" = [])),
+    responses((status = 200, body = [AccountView])))]
+pub async fn blocks(
+    data: Data<AppState>,
+    ApiMember(m): ApiMember,
+) -> AppResult<Json<Vec<AccountView>>> {
+    let list = super::blocks::blocked(&data, m.actor.id).await?;
+    Ok(Json(list.iter().map(AccountView::from).collect()))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -2,6 +2,7 @@
 //! profiles whose owner approves each request, and the activities that carry it all.
 
 pub mod api;
+pub mod blocks;
 pub mod federation;
 pub mod model;
 pub mod web;
@@ -15,6 +16,7 @@ use crate::{
         delivery,
         outbox::{self, new_id},
     },
+    notifications,
     state::AppState,
 };
 use model::{ACCEPTED, DbFollow, PENDING};
@@ -85,6 +87,18 @@ pub async fn follow(
             if let Some(existing) = model::find(conn, follower.id, target.id)? {
                 return Ok(FollowState::from_row(Some(&existing)));
             }
+            if model::blocks(conn, follower.id, target.id)? {
+                return Err(AppError::Forbidden(format!(
+                    "You blocked @{}: unblock them before following them.",
+                    target.handle()
+                )));
+            }
+            if model::blocks(conn, target.id, follower.id)? {
+                return Err(AppError::Forbidden(format!(
+                    "@{} does not accept you as a follower.",
+                    target.handle()
+                )));
+            }
             if target.local {
                 let st = if target.manually_approves_followers {
                     PENDING
@@ -92,6 +106,7 @@ pub async fn follow(
                     ACCEPTED
                 };
                 let row = model::insert(conn, follower.id, target.id, st, None)?;
+                notify_followed(conn, &row, &follower)?;
                 return Ok(FollowState::from_row(Some(&row)));
             }
             let id = new_id(&s.base_url, "activities");
@@ -153,7 +168,15 @@ pub async fn accept_request(
                 .filter(|r| r.state == PENDING)
                 .ok_or_else(|| AppError::not_found("follow request"))?;
             model::set_state(conn, row.id, ACCEPTED)?;
-            if !follower.local {
+            if follower.local {
+                notifications::notify_actor(
+                    conn,
+                    follower.id,
+                    notifications::FOLLOW_ACCEPTED,
+                    Some(followed.id),
+                    Some(followed.ap_id.as_str()),
+                )?;
+            } else {
                 send_accept(conn, &s, &row, &follower, &followed)?;
             }
             Ok(())
@@ -226,6 +249,12 @@ pub fn receive_follow(
     target: &DbActor,
     follow_id: &Url,
 ) -> AppResult<()> {
+    if model::blocks(conn, target.id, follower.id)? {
+        return Err(AppError::Forbidden(format!(
+            "{} does not accept this follower",
+            target.ap_id
+        )));
+    }
     let row = match model::find(conn, follower.id, target.id)? {
         Some(existing) => {
             model::set_ap_id(conn, existing.id, follow_id.as_str())?;
@@ -240,7 +269,9 @@ pub fn receive_follow(
             } else {
                 ACCEPTED
             };
-            model::insert(conn, follower.id, target.id, st, Some(follow_id.as_str()))?
+            let row = model::insert(conn, follower.id, target.id, st, Some(follow_id.as_str()))?;
+            notify_followed(conn, &row, follower)?;
+            row
         }
     };
     if row.state == ACCEPTED {
@@ -249,10 +280,36 @@ pub fn receive_follow(
     Ok(())
 }
 
-/// Our pending Follow was accepted by the remote actor.
-pub fn receive_accept(conn: &mut DbConn, follow: &DbFollow) -> AppResult<()> {
+/// Tells the followed member about a new follow: a follower, or a request to approve.
+fn notify_followed(conn: &mut DbConn, row: &DbFollow, follower: &DbActor) -> AppResult<()> {
+    let kind = if row.state == ACCEPTED {
+        notifications::FOLLOW
+    } else {
+        notifications::FOLLOW_REQUEST
+    };
+    notifications::notify_actor(
+        conn,
+        row.followed_id,
+        kind,
+        Some(follower.id),
+        Some(follower.ap_id.as_str()),
+    )
+}
+
+/// Our pending Follow was accepted by the remote actor `followed`. The member is told when
+/// the profile is locked (someone approved the request; other follows are accepted at once).
+pub fn receive_accept(conn: &mut DbConn, follow: &DbFollow, followed: &DbActor) -> AppResult<()> {
     if follow.state != ACCEPTED {
         model::set_state(conn, follow.id, ACCEPTED)?;
+        if followed.manually_approves_followers {
+            notifications::notify_actor(
+                conn,
+                follow.follower_id,
+                notifications::FOLLOW_ACCEPTED,
+                Some(followed.id),
+                Some(followed.ap_id.as_str()),
+            )?;
+        }
     }
     Ok(())
 }

@@ -219,3 +219,75 @@ pub fn has_follower_on(conn: &mut DbConn, actor_id: i64, domain: &str) -> QueryR
     ))
     .get_result(conn)
 }
+
+/// Whether `blocker` blocks `blocked`.
+pub fn blocks(conn: &mut DbConn, blocker: i64, blocked: i64) -> QueryResult<bool> {
+    use crate::db::schema::blocks;
+    diesel::select(diesel::dsl::exists(
+        blocks::table
+            .filter(blocks::blocker_id.eq(blocker))
+            .filter(blocks::blocked_id.eq(blocked)),
+    ))
+    .get_result(conn)
+}
+
+/// Records that `blocker` blocks `blocked` (once); returns whether it is new.
+pub fn insert_block(
+    conn: &mut DbConn,
+    blocker: i64,
+    blocked: i64,
+    ap_id: Option<&str>,
+) -> QueryResult<bool> {
+    use crate::db::schema::blocks;
+    if blocks(conn, blocker, blocked)? {
+        return Ok(false);
+    }
+    diesel::insert_into(blocks::table)
+        .values((
+            blocks::blocker_id.eq(blocker),
+            blocks::blocked_id.eq(blocked),
+            blocks::ap_id.eq(ap_id),
+            blocks::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(true)
+}
+
+/// The Block activity id of a block we sent, if any.
+pub fn block_ap_id(conn: &mut DbConn, blocker: i64, blocked: i64) -> QueryResult<Option<String>> {
+    use crate::db::schema::blocks;
+    Ok(blocks::table
+        .filter(blocks::blocker_id.eq(blocker))
+        .filter(blocks::blocked_id.eq(blocked))
+        .select(blocks::ap_id)
+        .get_result::<Option<String>>(conn)
+        .optional()?
+        .flatten())
+}
+
+pub fn delete_block(conn: &mut DbConn, blocker: i64, blocked: i64) -> QueryResult<usize> {
+    use crate::db::schema::blocks;
+    diesel::delete(
+        blocks::table
+            .filter(blocks::blocker_id.eq(blocker))
+            .filter(blocks::blocked_id.eq(blocked)),
+    )
+    .execute(conn)
+}
+
+/// The actors `blocker` blocks, newest first.
+pub fn blocked_by(conn: &mut DbConn, blocker: i64) -> QueryResult<Vec<DbActor>> {
+    use crate::db::schema::blocks;
+    blocks::table
+        .inner_join(actors::table.on(actors::id.eq(blocks::blocked_id)))
+        .filter(blocks::blocker_id.eq(blocker))
+        .order(blocks::id.desc())
+        .select(DbActor::as_select())
+        .load(conn)
+}
+
+/// Forgets the blocks `actor_id` made (their account is closed).
+pub fn delete_blocks_of(conn: &mut DbConn, actor_id: i64) -> QueryResult<usize> {
+    use crate::db::schema::blocks;
+    diesel::delete(blocks::table.filter(blocks::blocker_id.eq(actor_id))).execute(conn)
+}

@@ -266,7 +266,9 @@ pub async fn apply(
                     updated_at: at,
                 },
             )?;
-            if !offer.local {
+            if offer.local {
+                notify_team(c, &offer, &application)?;
+            } else {
                 let json = ApplicationJson {
                     kind: APPLICATION.into(),
                     id: ap_id,
@@ -286,6 +288,35 @@ pub async fn apply(
         .await?;
     delivery::wake(state);
     Ok(application)
+}
+
+/// Tells the organisation's team (owners and recruiters) about a new application.
+fn notify_team(conn: &mut DbConn, offer: &DbOffer, application: &DbApplication) -> AppResult<()> {
+    for (_, member) in crate::organisations::model::team(conn, offer.organisation_id)? {
+        crate::notifications::notify_actor(
+            conn,
+            member.id,
+            crate::notifications::APPLICATION_RECEIVED,
+            Some(application.applicant_id),
+            Some(&format!("/applications/{}", application.id)),
+        )?;
+    }
+    Ok(())
+}
+
+/// Tells a local applicant that the organisation answered.
+fn notify_applicant(
+    conn: &mut DbConn,
+    application: &DbApplication,
+    organisation: i64,
+) -> AppResult<()> {
+    crate::notifications::notify_actor(
+        conn,
+        application.applicant_id,
+        crate::notifications::APPLICATION_STATUS,
+        Some(organisation),
+        Some(&format!("/applications/{}", application.id)),
+    )
 }
 
 /// A `JobApplication` received from `applicant`, inside the inbox transaction.
@@ -337,7 +368,7 @@ pub fn receive_application(
         ));
     }
     let at = now();
-    model::insert_application(
+    let application = model::insert_application(
         conn,
         &NewApplication {
             ap_id: json.id.to_string(),
@@ -350,7 +381,7 @@ pub fn receive_application(
             updated_at: at,
         },
     )?;
-    Ok(())
+    notify_team(conn, &offer, &application)
 }
 
 fn offer_organisation_ap_id(conn: &mut DbConn, offer: &DbOffer) -> AppResult<String> {
@@ -441,7 +472,9 @@ pub async fn answer(
             }
             let applicant = actor_model::by_id(c, application.applicant_id)?
                 .ok_or_else(|| AppError::not_found("applicant"))?;
-            if !applicant.local {
+            if applicant.local {
+                notify_applicant(c, &application, organisation.id)?;
+            } else {
                 let json = ApplicationJson {
                     kind: ANSWER.into(),
                     id: ap_id,
@@ -512,7 +545,7 @@ pub fn receive_answer(
     if let Some(st) = status {
         model::set_status(conn, application.id, &st, at)?;
     }
-    Ok(())
+    notify_applicant(conn, &application, organisation.id)
 }
 
 /// An answer as shown.

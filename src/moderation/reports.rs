@@ -150,6 +150,13 @@ pub async fn report(
                     forwarded: forward,
                 },
             )?;
+            crate::notifications::notify_staff(
+                conn,
+                crate::accounts::Role::Moderator,
+                crate::notifications::REPORT,
+                Some(target.id),
+                None,
+            )?;
             if let Some(flag_id) = flag_id {
                 let mut object = vec![target.ap_id.0.clone()];
                 object.extend(post.as_ref().map(|p| p.ap_id.0.clone()));
@@ -211,6 +218,13 @@ pub fn receive_report(
             reason: &reason,
             forwarded: false,
         },
+    )?;
+    crate::notifications::notify_staff(
+        conn,
+        crate::accounts::Role::Moderator,
+        crate::notifications::REPORT,
+        Some(target_id),
+        None,
     )?;
     Ok(())
 }

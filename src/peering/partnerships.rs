@@ -309,6 +309,13 @@ pub fn receive_offer(conn: &mut DbConn, actor: &DbActor, offer: &Url) -> AppResu
                 offer.as_str(),
             )?;
             audit(conn, None, "partnership.proposed_to_us", &actor.domain, "")?;
+            crate::notifications::notify_staff(
+                conn,
+                crate::accounts::Role::Admin,
+                crate::notifications::PARTNERSHIP_REQUEST,
+                Some(actor.id),
+                Some(actor.ap_id.as_str()),
+            )?;
             Ok(())
         }
         Some(p) => Err(AppError::Conflict(format!(

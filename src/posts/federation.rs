@@ -69,6 +69,53 @@ pub struct NoteJson {
         deserialize_with = "activitypub_federation::protocol::helpers::deserialize_skip_error"
     )]
     pub url: Option<Url>,
+    /// Mentions (and other tags, ignored).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "tags"
+    )]
+    pub tag: Vec<Tag>,
+}
+
+/// A tag of a Note; only `Mention`s are used (to address and notify people).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Tag {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub href: Option<Url>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl Tag {
+    /// A `Mention` of `actor`, named by its handle.
+    pub fn mention(actor: &DbActor) -> Tag {
+        Tag {
+            kind: "Mention".into(),
+            href: Some(actor.ap_id.0.clone()),
+            name: Some(format!("@{}", actor.handle())),
+        }
+    }
+}
+
+/// Reads `tag` as one object or a list, skipping entries that are not readable tags.
+fn tags<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Tag>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        Many(Vec<Value>),
+        One(Value),
+    }
+    let values = match OneOrMany::deserialize(d)? {
+        OneOrMany::One(v) => vec![v],
+        OneOrMany::Many(v) => v,
+    };
+    Ok(values
+        .into_iter()
+        .filter_map(|v| serde_json::from_value(v).ok())
+        .collect())
 }
 
 /// Reads `type`, also given as a list (`["Note", "Article"]`): the first type we store, else
@@ -155,6 +202,7 @@ impl DbPost {
             cc,
             in_reply_to: self.in_reply_to.as_deref().and_then(|u| Url::parse(u).ok()),
             url: Some(self.ap_id.0.clone()),
+            tag: vec![],
         })
     }
 }
@@ -177,6 +225,15 @@ impl NoteJson {
             })
             .unwrap_or_default();
         (content, lang)
+    }
+
+    /// The actors the Note mentions (`Mention` tags).
+    pub fn mentions(&self) -> Vec<Url> {
+        self.tag
+            .iter()
+            .filter(|t| t.kind == "Mention")
+            .filter_map(|t| t.href.clone())
+            .collect()
     }
 
     /// Checks a received Note belongs to `author` and is a kind we store.

@@ -274,7 +274,7 @@ fn wanted(
     if follows::model::has_local_follower(conn, author.id)? {
         return Ok(true);
     }
-    for url in note.to.iter().chain(&note.cc) {
+    for url in note.to.iter().chain(&note.cc).chain(&note.mentions()) {
         if state.is_local_url(url) && crate::actors::model::by_ap_id(conn, url.as_str())?.is_some()
         {
             return Ok(true);
@@ -315,8 +315,15 @@ fn new_remote_post(author: &DbActor, note: &NoteJson) -> AppResult<NewPost> {
     })
 }
 
-/// Stores a received post if this instance wants it (see [`wanted`]). Direct messages are not
-/// stored by this version. Returns whether it was stored.
+/// Whether a received Note is a direct message (addressed to no collection): those go to
+/// [`crate::messages`], not to posts.
+pub fn is_direct(author: &DbActor, note: &NoteJson) -> bool {
+    federation::visibility_of(&note.to, &note.cc, author.followers_url.as_deref()) == "direct"
+}
+
+/// Stores a received post if this instance wants it (see [`wanted`]), and tells the members it
+/// mentions or answers. Direct messages are not posts ([`crate::messages::receive_create`]).
+/// Returns whether it was stored.
 pub fn receive_create(
     conn: &mut DbConn,
     state: &AppState,
@@ -331,7 +338,51 @@ pub fn receive_create(
         return Ok(false);
     }
     model::insert(conn, &row)?;
+    notify_mentions_and_reply(conn, state, author, note)?;
     Ok(true)
+}
+
+/// Tells our members mentioned by a received post (`Mention` tags), and the author of the
+/// local post it answers. A member mentioned in a reply to their own post is told once.
+fn notify_mentions_and_reply(
+    conn: &mut DbConn,
+    state: &AppState,
+    author: &DbActor,
+    note: &NoteJson,
+) -> AppResult<()> {
+    let object = note.url.as_ref().unwrap_or(&note.id).to_string();
+    let mut told = vec![];
+    if let Some(parent) = &note.in_reply_to
+        && state.is_local_url(parent)
+        && let Some(p) = model::by_ap_id(conn, parent.as_str())?
+        && p.local
+        && p.author_id != author.id
+    {
+        crate::notifications::notify_actor(
+            conn,
+            p.author_id,
+            crate::notifications::REPLY,
+            Some(author.id),
+            Some(&object),
+        )?;
+        told.push(p.author_id);
+    }
+    for url in note.mentions().iter().filter(|u| state.is_local_url(u)) {
+        if let Some(member) = crate::actors::model::by_ap_id(conn, url.as_str())?
+            && member.local
+            && !told.contains(&member.id)
+        {
+            crate::notifications::notify_actor(
+                conn,
+                member.id,
+                crate::notifications::MENTION,
+                Some(author.id),
+                Some(&object),
+            )?;
+            told.push(member.id);
+        }
+    }
+    Ok(())
 }
 
 /// Applies a received edit to a post we have (posts we do not have are ignored, unless wanted).
@@ -438,6 +489,9 @@ pub fn visible(
             let Some(v) = viewer else { return Ok(false) };
             if v.id == author.id {
                 return Ok(true);
+            }
+            if follows::model::blocks(conn, author.id, v.id)? {
+                return Ok(false);
             }
             if v.kind == "application" {
                 return follows::has_follower_on(conn, author.id, &v.domain);

@@ -342,7 +342,8 @@ pub async fn publish(state: &AppState, member: &Member) -> AppResult<DraftView> 
 }
 
 /// How `viewer` stands towards `subject`'s profile. A remote instance actor (a server
-/// fetching for its members) counts as a follower when one of its members follows.
+/// fetching for its members) counts as a follower when one of its members follows. Someone
+/// `subject` blocks reads only what everyone may read.
 pub fn audience_for(
     conn: &mut DbConn,
     subject: &DbActor,
@@ -353,6 +354,9 @@ pub fn audience_for(
     };
     if v.id == subject.id {
         return Ok(Audience::OWNER);
+    }
+    if follows::model::blocks(conn, subject.id, v.id)? {
+        return Ok(Audience::ANONYMOUS);
     }
     let follower = if v.kind == "application" && !v.local {
         follows::has_follower_on(conn, subject.id, &v.domain)?

@@ -40,6 +40,8 @@ pub fn routes() -> Router {
         .merge(crate::posts::web::routes())
         .merge(crate::peering::web::routes())
         .merge(crate::moderation::web::routes())
+        .merge(crate::messages::web::routes())
+        .merge(crate::notifications::web::routes())
         .fallback(not_found)
         .layer(middleware::from_fn(web_layer));
     Router::new().merge(pages).merge(assets::routes())
@@ -51,6 +53,9 @@ pub struct MemberNav {
     pub name: String,
     /// A moderator or an administrator: the layout links the moderation pages.
     pub staff: bool,
+    /// Unread notifications and messages (the badges).
+    pub notifications: i64,
+    pub messages: i64,
 }
 
 /// What the layout of every page needs: language, title, the visitor, their CSRF token.
@@ -163,6 +168,8 @@ impl Visitor {
                 username: m.actor.username.clone(),
                 name: m.actor.shown_name().to_string(),
                 staff: m.role() >= crate::accounts::Role::Moderator,
+                notifications: self.unread.notifications,
+                messages: self.unread.messages,
             }),
         }
     }
@@ -491,6 +498,23 @@ mod tests {
             keys.push(format!("error-text-{kind}"));
         }
         keys.extend((1..=12).map(|m| format!("month-{m}")));
+        for kind in crate::notifications::KINDS {
+            let kind = kind.replace('_', "-");
+            keys.push(format!("notification-{kind}"));
+            keys.push(format!("notification-kind-{kind}"));
+        }
+        for choice in crate::notifications::EMAIL_CHOICES {
+            keys.push(format!("notification-email-{choice}"));
+        }
+        for k in [
+            "notification-other",
+            "email-intro",
+            "email-settings",
+            "email-subject",
+            "email-subject-digest",
+        ] {
+            keys.push(k.into());
+        }
         for k in [
             "date-time",
             "language-name",

@@ -67,6 +67,8 @@ pub struct Visitor {
     pub csrf: String,
     /// Path and query of the page, to come back after signing in.
     pub path: String,
+    /// Unread notifications and messages of the signed-in member, for the navigation badges.
+    pub unread: crate::notifications::Unread,
 }
 
 impl Visitor {
@@ -95,6 +97,7 @@ impl Visitor {
                 .unwrap_or_default(),
             path,
             data,
+            unread: Default::default(),
         }
     }
 
@@ -112,6 +115,9 @@ impl Visitor {
             && let Some((member, csrf)) =
                 crate::accounts::session_member(&visitor.data, token).await?
         {
+            visitor.unread =
+                crate::notifications::unread(&visitor.data, member.account.id, member.actor.id)
+                    .await?;
             visitor.member = Some(member);
             visitor.session = Some(token.to_string());
             visitor.csrf = csrf;

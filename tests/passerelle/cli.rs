@@ -180,3 +180,35 @@ fn instance_rules_block_import_export_and_audit() {
     assert!(log.contains("instance.block"), "{log}");
     assert!(log.contains("(command line)"), "{log}");
 }
+
+#[test]
+fn email_settings_are_checked_and_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = passerelle(dir.path(), &["config", "check"], &[], None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("emails:            off"), "{}", text(&o));
+    let smtp = ("PASSERELLE_EMAIL__SMTP_HOST", "smtp.example.org");
+    let o = passerelle(dir.path(), &["config", "check"], &[smtp], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("email.from"), "{}", text(&o));
+    let from = ("PASSERELLE_EMAIL__FROM", "Réseau <no-reply@example.org>");
+    let o = passerelle(
+        dir.path(),
+        &["config", "check"],
+        &[smtp, from, ("PASSERELLE_EMAIL__USERNAME", "passerelle")],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o).contains("email.username and email.password"),
+        "{}",
+        text(&o)
+    );
+    let o = passerelle(dir.path(), &["config", "check"], &[smtp, from], None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("emails:            smtp.example.org:587 (Starttls)"),
+        "{}",
+        text(&o)
+    );
+}

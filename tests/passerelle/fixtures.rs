@@ -143,6 +143,11 @@ impl Remote {
             text = text.replace(from, to);
         }
         let activity: Value = serde_json::from_str(&text).unwrap();
+        self.deliver_value(app, activity).await
+    }
+
+    /// POSTs `activity` to the instance's shared inbox, signed by its actor.
+    async fn deliver_value(&self, app: &TestApp, activity: Value) -> (u16, String) {
         let actor = activity["actor"].as_str().unwrap();
         let mut key = self.key.clone();
         key.key_id = match self.written_as {
@@ -311,6 +316,19 @@ async fn mastodon_fixtures(backend: Backend) {
     assert!(html.contains("merci pour l'atelier CV"), "{html}");
     assert_eq!(post["language"], "fr");
     assert_eq!(post["visibility"], "public");
+    // the Mention tag of dana is a notification
+    let notes = api(&app, &token, "/api/v1/notifications").await;
+    let mention = notes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["kind"] == "mention")
+        .unwrap_or_else(|| panic!("a mention notification: {notes}"));
+    assert_eq!(mention["account"]["ap_id"], claire_actor.as_str());
+    assert_eq!(
+        mention["object"],
+        format!("{}/@claire/113512345678901234", mastodon.base)
+    );
     let handle = mastodon.handle("claire");
     let profile = page(&app, &web, &format!("/@{handle}")).await;
     assert!(profile.contains("Claire Dubois"), "{profile}");
@@ -346,8 +364,179 @@ async fn mastodon_fixtures(backend: Backend) {
             .await
             .contains("atelier CV")
     );
+
+    // Claire answers a post of dana's (and mentions her): one notification, a reply
+    let r = app
+        .http
+        .post(app.url("/api/v1/posts"))
+        .bearer_auth(&token)
+        .json(&json!({"text": "Atelier CV jeudi à 14 h", "visibility": "public"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let ours: Value = r.json().await.unwrap();
+    let parent = format!(r#""inReplyTo":"{}""#, ours["ap_id"].as_str().unwrap());
+    let before = api(&app, &token, "/api/v1/notifications").await;
+    let (s, body) = mastodon
+        .deliver(
+            &app,
+            "create-note",
+            &[
+                ("113512345678901234", "113512345678905678"),
+                (r#""inReplyTo":null"#, &parent),
+            ],
+        )
+        .await;
+    assert_eq!(s, 202, "{body}");
+    let notes = api(&app, &token, "/api/v1/notifications").await;
+    assert_eq!(notes[0]["kind"], "reply", "{notes}");
+    assert_eq!(notes[0]["account"]["ap_id"], claire_actor.as_str());
+    assert_eq!(
+        notes[0]["object"],
+        format!("{}/@claire/113512345678905678", mastodon.base)
+    );
+    assert_eq!(
+        notes.as_array().unwrap().len(),
+        before.as_array().unwrap().len() + 1,
+        "told once: {notes}"
+    );
 }
 both_backends!(mastodon_fixtures);
+
+/// Mastodon 4.x direct message: a Note addressed only to our member (`to` = [member], `cc`
+/// empty, a Mention tag, no `directMessage`) arrives as a message, not a post; the answer goes
+/// back addressed the same way; once blocked, Claire's messages are not stored any more.
+async fn mastodon_direct_message(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let token = app.member("dana").await;
+    let mastodon = Remote::start(&app, "https://mastodon.example", &["actor"], "dana").await;
+    let claire_actor = format!("{}/users/claire", mastodon.base);
+
+    let (s, body) = mastodon.deliver(&app, "direct-note", &[]).await;
+    assert_eq!(s, 202, "{body}");
+    assert_eq!(api(&app, &token, "/api/v1/timelines/home").await, json!([]));
+    let list = api(&app, &token, "/api/v1/conversations").await;
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    let conversation = &list[0];
+    assert_eq!(conversation["unread"], 1);
+    assert_eq!(conversation["accounts"][0]["ap_id"], claire_actor.as_str());
+    let html = conversation["last_message"]["content_html"]
+        .as_str()
+        .unwrap();
+    assert!(html.contains("le poste de conseillère"), "{html}");
+    let unread = api(&app, &token, "/api/v1/notifications/unread").await;
+    assert_eq!(unread, json!({"notifications": 1, "messages": 1}));
+    let notes = api(&app, &token, "/api/v1/notifications").await;
+    assert_eq!(notes[0]["kind"], "message");
+    assert_eq!(
+        notes[0]["object"],
+        format!("/messages/{}", conversation["id"])
+    );
+
+    // dana answers: a Create addressed to Claire only, threaded on her Note
+    let id = conversation["id"].as_i64().unwrap();
+    let r = app
+        .http
+        .post(app.url(&format!("/api/v1/conversations/{id}/messages")))
+        .bearer_auth(&token)
+        .json(&json!({"text": "Oui, envoyez-le moi !"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let create = mastodon.sent("Create").await;
+    let note = &create["object"];
+    assert_eq!(create["to"], json!([claire_actor]));
+    assert_eq!(note["to"], json!([claire_actor]));
+    assert_eq!(note["cc"], json!([]));
+    assert_eq!(note["tag"][0]["type"], "Mention");
+    assert_eq!(note["tag"][0]["href"], claire_actor.as_str());
+    assert_eq!(
+        note["inReplyTo"],
+        format!("{}/users/claire/statuses/113512399988877766", mastodon.base)
+    );
+    assert!(!create.to_string().contains("#Public"), "{create}");
+    assert!(!create.to_string().contains("followers"), "{create}");
+    let shown = api(&app, &token, &format!("/api/v1/conversations/{id}")).await;
+    assert_eq!(shown["messages"].as_array().unwrap().len(), 2);
+    // reading marks it read
+    assert_eq!(
+        api_post(&app, &token, &format!("/api/v1/conversations/{id}/read")).await,
+        204
+    );
+    assert_eq!(
+        api(&app, &token, "/api/v1/notifications/unread").await["messages"],
+        0
+    );
+
+    // a Create naming the message only by its id: fetched (signed) from Claire's server, and
+    // a message too, in the same conversation
+    let mut later = mastodon.load("direct-note");
+    let note_id = format!("{}/users/claire/statuses/113512399988870001", mastodon.base);
+    later["object"]["id"] = json!(note_id);
+    later["object"]["content"] = json!("<p>Je vous envoie le CV ce soir.</p>");
+    later["object"]["contentMap"] = json!({"fr": "<p>Je vous envoie le CV ce soir.</p>"});
+    let path = url::Url::parse(&note_id).unwrap().path().to_string();
+    mastodon
+        .docs
+        .lock()
+        .unwrap()
+        .insert(path, later["object"].clone());
+    later["id"] = json!(format!("{note_id}/activity"));
+    later["object"] = json!(note_id);
+    let (s, body) = mastodon.deliver_value(&app, later).await;
+    assert_eq!(s, 202, "{body}");
+    let shown = api(&app, &token, &format!("/api/v1/conversations/{id}")).await;
+    let messages = shown["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 3, "{shown}");
+    assert!(
+        messages[2]["content_html"]
+            .as_str()
+            .unwrap()
+            .contains("le CV ce soir")
+    );
+    assert_eq!(api(&app, &token, "/api/v1/timelines/home").await, json!([]));
+    assert_eq!(
+        api_post(&app, &token, &format!("/api/v1/conversations/{id}/read")).await,
+        204
+    );
+
+    // Claire edits her message (Mastodon allows it): the text changes, nothing else
+    let (s, body) = mastodon.deliver(&app, "update-direct-note", &[]).await;
+    assert_eq!(s, 202, "{body}");
+    let shown = api(&app, &token, &format!("/api/v1/conversations/{id}")).await;
+    let html = shown["messages"][0]["content_html"].as_str().unwrap();
+    assert!(html.contains("mon CV dès demain"), "{html}");
+    assert_eq!(shown["messages"].as_array().unwrap().len(), 3);
+    assert_eq!(api(&app, &token, "/api/v1/timelines/home").await, json!([]));
+
+    // dana blocks Claire: her server is told, and her next message is not stored
+    let claire_id = conversation["accounts"][0]["id"].as_i64().unwrap();
+    assert_eq!(
+        api_post(&app, &token, &format!("/api/v1/accounts/{claire_id}/block")).await,
+        204
+    );
+    let block = mastodon.sent("Block").await;
+    assert_eq!(block["object"], claire_actor.as_str());
+    let (s, body) = mastodon
+        .deliver(
+            &app,
+            "direct-note",
+            &[("113512399988877766", "113512399988877999")],
+        )
+        .await;
+    assert_eq!(s, 202, "{body}");
+    let shown = api(&app, &token, &format!("/api/v1/conversations/{id}")).await;
+    assert_eq!(shown["messages"].as_array().unwrap().len(), 3, "{shown}");
+    assert_eq!(
+        api(&app, &token, "/api/v1/notifications/unread").await["messages"],
+        0
+    );
+}
+both_backends!(mastodon_direct_message);
 
 /// GoToSocial: its key id is `<actor>/main-key`, single values stand where others put lists
 /// (`to`, `tag`), and a Delete names the post by URL.

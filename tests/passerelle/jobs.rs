@@ -601,6 +601,39 @@ async fn applications_reach_only_the_team(backend: Backend) {
             .unwrap()
             .contains("mardi")
     );
+    // notifications: the team on the application, the applicant on the answer
+    let kinds = |who: String| {
+        let app = &app;
+        async move {
+            let (_, v) = app
+                .call(&who, Method::GET, "/api/v1/notifications", None)
+                .await;
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|n| {
+                    (
+                        n["kind"].as_str().unwrap().to_string(),
+                        n["object"].as_str().unwrap_or("").to_string(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    let link = format!("/applications/{app_id}");
+    for who in [&owner, &recruiter] {
+        assert!(
+            kinds(who.clone())
+                .await
+                .contains(&("application_received".into(), link.clone()))
+        );
+    }
+    assert!(
+        kinds(seeker.clone())
+            .await
+            .contains(&("application_status".into(), link.clone()))
+    );
+    assert!(kinds(stranger.clone()).await.is_empty());
     let (_, stranger_list) = app
         .call(&stranger, Method::GET, "/api/v1/me/applications", json!({}))
         .await;

@@ -8,6 +8,7 @@ mod cli;
 mod federation;
 mod fixtures;
 mod jobs;
+mod messages;
 mod organisations;
 mod profiles;
 mod web;

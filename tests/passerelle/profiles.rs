@@ -143,6 +143,25 @@ async fn draft_publish_and_visibility(backend: Backend) {
         "location is for followers"
     );
     assert!(p["profile"].get("resumeExtra").is_none());
+    // someone alice blocks reads only what everyone may read
+    let (_, found) = get(&app, &alice, "/api/v1/accounts/lookup?handle=bob").await;
+    let bob_id = found["account"]["id"].as_i64().unwrap();
+    for (action, seen) in [
+        ("block", vec!["Colonie de vacances"]),
+        ("unblock", vec!["Colonie de vacances", "Trésorière du club"]),
+    ] {
+        let (s, _) = app
+            .call(
+                &alice,
+                reqwest::Method::POST,
+                &format!("/api/v1/accounts/{bob_id}/{action}"),
+                None,
+            )
+            .await;
+        assert_eq!(s, 204);
+        let (_, p) = get(&app, &bob, &format!("/api/v1/accounts/{alice_id}/profile")).await;
+        assert_eq!(titles(&p["profile"]), seen, "after {action}");
+    }
     // once he follows her (automatically accepted), the followers' part too
     let (s, _) = app
         .call(
@@ -470,8 +489,10 @@ async fn json_resume_import_export_archive_and_deletion(backend: Backend) {
         [
             "README.txt",
             "account.json",
+            "blocked.csv",
             "followers.csv",
             "following.csv",
+            "messages.json",
             "posts.json",
             "profile.json",
             "resume.json"

@@ -20,6 +20,7 @@ import {
 import {
   Accept,
   Announce,
+  Block,
   Create,
   Delete,
   Endpoints,
@@ -133,6 +134,7 @@ function build(origin) {
     .onError((_ctx, error) => console.error("inbox listener failed:", error))
     // what tests check is recorded as it arrived; these are acknowledged
     .on(Create, () => {})
+    .on(Block, () => {})
     .on(Update, () => {})
     .on(Delete, () => {})
     .on(Announce, () => {})

@@ -358,6 +358,24 @@ async fn job_offers_and_applications_cross_instances(backend: Backend) {
         (v["status"] == "interview").then_some(v)
     })
     .await;
+    // each side was told: the recruiters on A, the applicant on B
+    let kinds = |who: federation_tests::Member| async move {
+        let (_, v) = who.get("/api/v1/notifications").await.unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["kind"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let received = "application_received".to_string();
+    assert!(kinds(karim.clone()).await.contains(&received));
+    assert!(kinds(nadia.clone()).await.contains(&received));
+    assert!(!kinds(colleague.clone()).await.contains(&received));
+    assert!(
+        kinds(bob.clone())
+            .await
+            .contains(&"application_status".to_string())
+    );
     assert!(
         mine["answers"][0]["content_html"]
             .as_str()

@@ -188,8 +188,25 @@ async fn served_and_sent_documents_are_valid_jsonld(backend: Backend) {
         .unwrap();
     assert_eq!(s, 204);
 
+    // a direct message to ana, then a block and its lifting
+    let (s, dm) = alice
+        .post(
+            "/api/v1/conversations",
+            json!({"to": [ana_id], "text": "Bonjour Ana, en privé."}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 201, "{dm}");
+    for action in ["block", "unblock"] {
+        let (s, _) = alice
+            .post(&format!("/api/v1/accounts/{ana_id}/{action}"), json!({}))
+            .await
+            .unwrap();
+        assert_eq!(s, 204);
+    }
+
     let kinds = [
-        "Accept", "Follow", "Create", "Update", "Delete", "Undo", "Reject",
+        "Accept", "Follow", "Create", "Update", "Delete", "Undo", "Reject", "Block",
     ];
     let sent = eventually(20, "every kind of activity reached Fedify", || async {
         let received = peer.received().await.ok()?;
@@ -208,9 +225,13 @@ async fn served_and_sent_documents_are_valid_jsonld(backend: Backend) {
                 .iter()
                 .any(|r| r["activity"]["type"] == kind && r["activity"]["object"]["type"] == "Page")
         };
+        let undo_block = received
+            .iter()
+            .any(|r| r["activity"]["type"] == "Undo" && r["activity"]["object"]["type"] == "Block");
         (kinds.iter().all(|k| has(k))
             && person_update
-            && posts == 3
+            && undo_block
+            && posts == 4
             && offer("Create")
             && offer("Update"))
         .then_some(received)
@@ -221,6 +242,11 @@ async fn served_and_sent_documents_are_valid_jsonld(backend: Backend) {
             .any(|r| r["activity"]["object"]["id"] == followers_only["ap_id"]),
         "the followers-only post was delivered"
     );
+    let direct = sent
+        .iter()
+        .find(|r| r["activity"]["object"]["id"] == dm["ap_id"])
+        .expect("the direct message was delivered");
+    assert_eq!(direct["activity"]["object"]["cc"], json!([]));
     for r in sent {
         let activity = &r["activity"];
         assert_eq!(r["status"], 202, "Fedify refused {activity}");
@@ -229,7 +255,7 @@ async fn served_and_sent_documents_are_valid_jsonld(backend: Backend) {
         assert!(activity["actor"].is_string(), "{activity}");
         let object = &activity["object"];
         match activity["type"].as_str().unwrap_or_default() {
-            "Follow" | "Delete" => assert!(object.is_string(), "{activity}"),
+            "Follow" | "Delete" | "Block" => assert!(object.is_string(), "{activity}"),
             "Accept" | "Reject" | "Undo" => assert!(
                 object["actor"].is_string() && object["object"].is_string(),
                 "{activity}"

@@ -5,6 +5,7 @@ mod delivery;
 mod fedify;
 mod jobs;
 mod jsonld;
+mod messages;
 mod organisations;
 mod pasture;
 mod peering;

@@ -15,7 +15,7 @@ fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
 }
 
 /// The signing key of a local actor of `inst`, read from its database.
-fn private_key(inst: &Instance, actor: &str) -> SigningKey {
+pub(crate) fn private_key(inst: &Instance, actor: &str) -> SigningKey {
     use diesel::prelude::*;
     use passerelle::db::schema::actors;
     let db = inst.database().unwrap();
@@ -47,7 +47,7 @@ fn actors_from(inst: &Instance, domain: &str) -> i64 {
 }
 
 /// Deliveries still queued on `inst` for server `host`.
-fn pending_deliveries_to(inst: &Instance, host: &str) -> i64 {
+pub(crate) fn pending_deliveries_to(inst: &Instance, host: &str) -> i64 {
     use diesel::prelude::*;
     use passerelle::db::schema::{deliveries, instances};
     let db = inst.database().unwrap();
@@ -541,6 +541,19 @@ async fn reports_and_moderation(backend: Backend) {
     assert_eq!(received["post_ap_id"], post["ap_id"]);
     assert_eq!(received["account"]["username"], "alice");
     assert!(!received.to_string().contains("bob"), "{received}");
+    // A's moderators (alice is an administrator) are told about the received report
+    let (_, notes) = alice.get("/api/v1/notifications").await.unwrap();
+    let told = notes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["kind"] == "report")
+        .unwrap_or_else(|| panic!("a report notification: {notes}"));
+    assert_eq!(told["account"]["username"], "alice");
+    assert!(
+        !told.to_string().contains("bob"),
+        "the reporter stays unknown: {told}"
+    );
 
     let id = received["id"].as_i64().unwrap();
     let path = format!("/api/v1/admin/reports/{id}/resolve");
@@ -634,6 +647,11 @@ async fn partnership(backend: Backend) {
 
     // declined: gone on both sides
     propose().await;
+    // B's administrators are told about the proposal, by A's instance actor
+    let (s, notes) = bruno.get("/api/v1/notifications").await.unwrap();
+    assert_eq!(s, 200, "{notes}");
+    assert_eq!(notes[0]["kind"], "partnership_request", "{notes}");
+    assert_eq!(notes[0]["account"]["ap_id"], a.url("/actor"));
     let (s, _) = bruno
         .post(
             &format!("/api/v1/admin/partnerships/{}/decline", a.domain()),

@@ -45,6 +45,12 @@ async fn follow_post_edit_delete_unfollow(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(followers[0]["handle"], alice.handle.as_str());
+    // bob is told about his new follower; alice is not told of an automatic acceptance
+    let (_, notes) = bob.get("/api/v1/notifications").await.unwrap();
+    assert_eq!(notes[0]["kind"], "follow", "{notes}");
+    assert_eq!(notes[0]["account"]["handle"], alice.handle.as_str());
+    let (_, notes) = alice.get("/api/v1/notifications").await.unwrap();
+    assert_eq!(notes, serde_json::json!([]));
 
     // manual approval: carol locks her profile, bob asks, carol accepts
     let (s, _) = carol
@@ -64,6 +70,9 @@ async fn follow_post_edit_delete_unfollow(backend: Backend) {
     })
     .await;
     assert_eq!(request["handle"], bob.handle.as_str());
+    let (_, notes) = carol.get("/api/v1/notifications").await.unwrap();
+    assert_eq!(notes[0]["kind"], "follow_request", "{notes}");
+    assert_eq!(notes[0]["account"]["handle"], bob.handle.as_str());
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert_eq!(bob.follow_state(carol_on_b).await.unwrap(), "pending");
     let (s, _) = carol
@@ -78,6 +87,10 @@ async fn follow_post_edit_delete_unfollow(backend: Backend) {
         (bob.follow_state(carol_on_b).await.ok()? == "accepted").then_some(())
     })
     .await;
+    // bob is told that the locked profile accepted him
+    let (_, notes) = bob.get("/api/v1/notifications").await.unwrap();
+    assert_eq!(notes[0]["kind"], "follow_accepted", "{notes}");
+    assert_eq!(notes[0]["account"]["handle"], carol.handle.as_str());
 
     // two members of c follow bob: one shared-inbox delivery serves both
     for m in [&carol, &carol2] {

@@ -4,13 +4,13 @@ use super::{IdRef, one_or_many_urls};
 use crate::{
     actors::model::DbActor,
     error::{AppError, AppResult},
-    federation::inbox::commit,
+    federation::{inbox::commit, same_origin},
     jobs::applications::{ANSWER, APPLICATION, ApplicationJson},
-    posts::{self, federation::NoteJson, model::DbPost},
+    posts::{self, federation::NoteJson},
     state::AppState,
 };
 use activitypub_federation::{
-    config::Data, fetch::object_id::ObjectId, kinds::activity::CreateType, traits::Object,
+    config::Data, fetch::fetch_object_http, kinds::activity::CreateType, traits::Object,
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -79,6 +79,14 @@ impl Create {
         }
         let note = read_note(data, self.object).await?;
         note.verify_author(&actor.ap_id)?;
+        if posts::is_direct(&actor, &note) {
+            // addressed to people only: a direct message, not a post
+            let addressed = crate::messages::federation::addressed(data, &actor, &note).await?;
+            return commit(data, &self.id, move |conn| {
+                crate::messages::receive_create(conn, &actor, &note, &addressed).map(|_| ())
+            })
+            .await;
+        }
         let state = (**data).clone();
         commit(data, &self.id, move |conn| {
             posts::receive_create(conn, &state, &actor, &note).map(|_| ())
@@ -87,13 +95,24 @@ impl Create {
     }
 }
 
-/// The post of a Create or Update: embedded, or fetched when only its id was sent.
+/// The Note of a Create or Update: embedded, or fetched when only its id was sent. A fetched
+/// Note is not stored here: the activity decides what it is (a post, a direct message) and
+/// whether this server keeps it.
 pub async fn read_note(data: &Data<AppState>, object: Value) -> AppResult<NoteJson> {
     match object {
         Value::String(id) => {
             let id = Url::parse(&id)?;
-            let post = ObjectId::<DbPost>::from(id).dereference(data).await?;
-            post.into_json(data).await
+            let known = id.to_string();
+            let known = data
+                .db
+                .read(move |c| Ok(posts::model::by_ap_id(c, &known)?))
+                .await?;
+            if let Some(post) = known {
+                return post.into_json(data).await;
+            }
+            let fetched = fetch_object_http::<AppState, NoteJson>(&id, data).await?;
+            same_origin(&fetched.object.id, &id)?;
+            Ok(fetched.object)
         }
         Value::Object(_) => serde_json::from_value(object)
             .map_err(|e| AppError::BadRequest(format!("the post cannot be read: {e}"))),

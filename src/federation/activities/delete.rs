@@ -77,15 +77,20 @@ impl Delete {
         same_origin(&object, &actor.ap_id)?;
         commit(data, &self.id, move |conn| {
             if object == *actor.ap_id {
-                // the account was deleted on its server: forget its follows, posts and profile
+                // the account was deleted on its server: forget its follows, posts, messages
+                // and profile
                 follows::model::delete_all_of(conn, actor.id)?;
                 crate::profiles::model::delete_of(conn, actor.id)?;
                 posts::model::mark_all_deleted(conn, actor.id, now())?;
                 crate::jobs::model::close_all_of(conn, actor.id, now())?;
+                crate::messages::model::delete_all_by(conn, actor.id)?;
                 crate::actors::model::mark_deleted(conn, actor.id, now())?;
                 return Ok(());
             }
             if crate::jobs::federation::receive_delete(conn, &actor, &object)? {
+                return Ok(());
+            }
+            if crate::messages::receive_delete(conn, &actor, &object)? {
                 return Ok(());
             }
             posts::receive_delete(conn, &actor, &object)

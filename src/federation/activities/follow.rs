@@ -240,8 +240,9 @@ impl Accept {
     pub async fn receive(self, data: &Data<AppState>, actor: DbActor) -> AppResult<()> {
         let found = answered_follow(data, &self.object, &actor).await?;
         let accepted = found.is_some();
+        let answering = actor.clone();
         commit(data, &self.id, move |conn| match found {
-            Some((_, follow)) => follows::receive_accept(conn, &follow),
+            Some((_, follow)) => follows::receive_accept(conn, &follow, &answering),
             None => Ok(()), // nothing asked: nothing to accept
         })
         .await?;

@@ -5,6 +5,7 @@
 //! through the owning domain inside [`super::inbox::commit`], the transaction that also records
 //! the activity id so that it is processed at most once.
 
+pub mod block;
 pub mod create;
 pub mod delete;
 pub mod flag;
@@ -27,6 +28,10 @@ pub enum InboxActivity {
     Update(update::Update),
     Delete(delete::Delete),
     Flag(flag::Flag),
+    /// A person blocks one of our members.
+    Block(block::Block),
+    /// A person lifts their block.
+    UndoBlock(Box<block::UndoBlock>),
     /// A partnership proposed by another server's instance actor.
     Offer(crate::peering::federation::Offer),
     /// `Accept`, `Reject` or `Undo` of a partnership `Offer`.
@@ -35,7 +40,7 @@ pub enum InboxActivity {
 
 /// The `type` values [`InboxActivity`] understands.
 pub const ACCEPTED_TYPES: &[&str] = &[
-    "Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete", "Flag", "Offer",
+    "Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete", "Flag", "Offer", "Block",
 ];
 
 impl InboxActivity {
@@ -49,6 +54,9 @@ impl InboxActivity {
         {
             return Ok(InboxActivity::PartnershipAnswer(read(json)?));
         }
+        if kind == "Undo" && block::is_undo_of_block(&json) {
+            return Ok(InboxActivity::UndoBlock(read(json)?));
+        }
         Ok(match kind {
             "Offer" => InboxActivity::Offer(read(json)?),
             "Follow" => InboxActivity::Follow(read(json)?),
@@ -59,6 +67,7 @@ impl InboxActivity {
             "Update" => InboxActivity::Update(read(json)?),
             "Delete" => InboxActivity::Delete(read(json)?),
             "Flag" => InboxActivity::Flag(read(json)?),
+            "Block" => InboxActivity::Block(read(json)?),
             other => {
                 return Err(format!(
                     "activity type {other} is not supported by this server"
@@ -78,6 +87,8 @@ impl InboxActivity {
             InboxActivity::Update(a) => a.receive(data, actor).await,
             InboxActivity::Delete(a) => a.receive(data, actor).await,
             InboxActivity::Flag(a) => a.receive(data, actor).await,
+            InboxActivity::Block(a) => a.receive(data, actor).await,
+            InboxActivity::UndoBlock(a) => (*a).receive(data, actor).await,
             InboxActivity::Offer(a) => a.receive(data, actor).await,
             InboxActivity::PartnershipAnswer(a) => (*a).receive(data, actor).await,
         }

@@ -104,6 +104,13 @@ impl Update {
         }
         let note = read_note(data, self.object).await?;
         note.verify_author(&actor.ap_id)?;
+        if posts::is_direct(&actor, &note) {
+            // an edited direct message: only its text changes
+            return commit(data, &self.id, move |conn| {
+                crate::messages::receive_update(conn, &actor, &note)
+            })
+            .await;
+        }
         let state = (**data).clone();
         commit(data, &self.id, move |conn| {
             posts::receive_update(conn, &state, &actor, &note)

@@ -79,6 +79,8 @@ struct ProfilePage {
     /// `none`, `pending` or `accepted`; empty for visitors and on one's own profile.
     follow: &'static str,
     own: bool,
+    /// The signed-in viewer blocks this person.
+    blocked: bool,
     followers: i64,
     following: i64,
     posts: Vec<PostCard>,
@@ -107,6 +109,16 @@ async fn profile(v: Visitor, Path(handle): Path<String>, Query(q): Query<Before>
     let older = older_page(&mut rows, PAGE, |p| p.id, &profile_path(&actor));
     let viewer = v.member.as_ref().map(|m| m.actor.clone());
     let own = me == Some(actor.id);
+    let blocked = match me {
+        Some(me) if !own => {
+            let them = actor.id;
+            v.data
+                .db
+                .read(move |c| Ok(follows::model::blocks(c, me, them)?))
+                .await?
+        }
+        _ => false,
+    };
     let sections = match super::view(&v.data, actor.clone(), viewer).await? {
         // a Passerelle profile's fields only sum up its sections: show one or the other
         Some(p) if p.profile.is_empty() => view::SectionsView::new(&v, &p.profile, p.fields, own),
@@ -120,6 +132,7 @@ async fn profile(v: Visitor, Path(handle): Path<String>, Query(q): Query<Before>
         person: PersonView::from(&actor),
         follow,
         own: me == Some(actor.id),
+        blocked,
         followers,
         following,
         older,

@@ -1,0 +1,10 @@
+DROP TABLE notification_settings;
+DROP TABLE notifications;
+DROP TABLE blocks;
+DROP TABLE message_recipients;
+DROP TABLE messages;
+DROP TABLE conversation_members;
+DROP TABLE conversations;
+ALTER TABLE accounts DROP COLUMN last_digest_at;
+ALTER TABLE accounts DROP COLUMN email_notifications;
+ALTER TABLE accounts DROP COLUMN messages_from_followed_only;
