@@ -763,24 +763,29 @@ pub fn views_of(
         Some(v) if v.local => member_skill_keys(conn, v.id)?,
         _ => HashSet::new(),
     };
+    // the viewer's applications to these offers, in one query
+    let my_applications: std::collections::HashMap<i64, i64> = match viewer {
+        Some(v) => model::applications_of_to(conn, v.id, &ids)?
+            .into_iter()
+            .collect(),
+        None => Default::default(),
+    };
     let today = today();
     let mut out = Vec::with_capacity(offers.len());
+    // organisation id -> (its actor, whether the viewer is on its team), read once each
     let mut organisations = std::collections::HashMap::new();
     for o in offers {
-        let organisation = match organisations.get(&o.organisation_id) {
-            Some(a) => a,
+        let (organisation, team) = match organisations.get(&o.organisation_id) {
+            Some(known) => known,
             None => {
                 let a = organisation_of(conn, &o)?;
-                organisations.entry(o.organisation_id).or_insert(a)
+                let team = is_team(conn, &a, viewer)?;
+                organisations.entry(o.organisation_id).or_insert((a, team))
             }
         }
         .clone();
-        let team = is_team(conn, &organisation, viewer)?;
         let mine: Vec<_> = skills.iter().filter(|s| s.offer_id == o.id).collect();
-        let my_application = match viewer {
-            Some(v) => model::application_of(conn, o.id, v.id)?.map(|a| a.id),
-            None => None,
-        };
+        let my_application = my_applications.get(&o.id).copied();
         let applications_count = if team {
             Some(model::count_applications(conn, o.id)?)
         } else {

@@ -365,6 +365,19 @@ pub fn application_of(
         .optional()
 }
 
+/// A member's applications to some offers: (offer id, application id).
+pub fn applications_of_to(
+    conn: &mut DbConn,
+    applicant: i64,
+    offers: &[i64],
+) -> QueryResult<Vec<(i64, i64)>> {
+    job_applications::table
+        .filter(job_applications::applicant_id.eq(applicant))
+        .filter(job_applications::offer_id.eq_any(offers))
+        .select((job_applications::offer_id, job_applications::id))
+        .load(conn)
+}
+
 /// The applications to an offer, oldest first.
 pub fn applications_to(conn: &mut DbConn, offer: i64) -> QueryResult<Vec<DbApplication>> {
     job_applications::table
