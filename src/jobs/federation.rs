@@ -537,7 +537,16 @@ pub fn receive_offer(conn: &mut DbConn, organisation: &DbActor, json: &OfferJson
                     author_id: None,
                     local: false,
                     state: state.into(),
-                    url: json.url.as_ref().unwrap_or(&json.id).to_string(),
+                    // the page link is shown and put in feeds: http(s) on the offer's server only
+                    url: json
+                        .url
+                        .as_ref()
+                        .filter(|u| {
+                            matches!(u.scheme(), "http" | "https")
+                                && same_origin(u, &json.id).is_ok()
+                        })
+                        .unwrap_or(&json.id)
+                        .to_string(),
                     published_at: Some(published),
                     created_at: now(),
                 },

@@ -785,6 +785,7 @@ pub fn views_of(
         }
         .clone();
         let mine: Vec<_> = skills.iter().filter(|s| s.offer_id == o.id).collect();
+        let languages = o.language_list();
         let my_application = my_applications.get(&o.id).copied();
         let applications_count = if team {
             Some(model::count_applications(conn, o.id)?)
@@ -836,12 +837,7 @@ pub fn views_of(
             open_without_experience: o.open_without_experience,
             start_date: o.start_date,
             closes_on: o.closes_on,
-            languages: o
-                .languages
-                .split(',')
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect(),
+            languages,
             how_to_apply: o.how_to_apply,
             published_at: o.published_at,
             updated_at: o.updated_at,
