@@ -781,3 +781,129 @@ email-subject = { $count ->
    *[other] { $instance }: { $count } new notifications
 }
 email-subject-digest = { $instance }: today’s digest ({ $count })
+
+## Communities
+nav-communities = Communities
+communities-title = Communities
+communities-intro = Communities are groups where people help each other on a theme: finding a job, a trade, a neighbourhood. Some are open to all, others only to their members.
+communities-mine = My communities
+communities-all = All communities
+communities-none = There is no community yet. Why not start one?
+community-new-title = Start a community
+community-edit-title = Edit the community
+community-create = Create the community
+community-admins-only = On this site, only administrators can start communities.
+community-managers-only = Only the community managers can see this page.
+community-last-owner = A community keeps at least one owner: name another owner before you leave.
+field-community-handle = Address of the community
+hint-community-handle = Letters without accents, digits and _. It cannot be changed later.
+field-community-name = Name
+field-community-description = What is it about?
+hint-community-description = A few sentences to say who it is for and what members do there.
+field-community-charter = Charter
+hint-community-charter = The rules everyone accepts when joining: how to speak to one another, what is welcome and what is not.
+field-community-language = Language
+hint-community-language = The main language of the community, as a code: fr, en…
+field-community-access = Who can see it and join it?
+community-access-open = Open
+community-access-closed = Closed
+community-access-secret = Secret
+hint-community-access-open = Everyone can read it and join at once.
+hint-community-access-closed = Everyone can see that it exists; only members read it; a manager accepts each request.
+hint-community-access-secret = Only its members know it exists; people join by invitation.
+community-members = { $count ->
+    [one] { $count } member
+   *[other] { $count } members
+}
+community-origin = This community lives on { $host }.
+community-charter = Charter
+community-login-to-join = Log in to join this community
+community-pending = Your request to join is waiting for a manager's answer.
+community-withdraw = Withdraw my request
+community-banned = The managers removed you from this community.
+community-you-are-member = You are a member of this community.
+community-leave = Leave the community
+community-leave-confirm = Leave this community?
+community-invited = You are invited to join this community.
+community-accept-charter = I have read the charter and I accept it
+community-join = Join the community
+community-ask-to-join = Ask to join
+community-manage = Manage the community
+community-members-only = What is said in this community is for its members only.
+community-new-thread = Start a conversation
+field-thread-title = Title
+field-thread-text = Your message
+community-publish-thread = Publish
+community-threads = Conversations
+community-no-threads = No conversation yet. Ask a question or share some news to start one.
+community-pinned = Pinned
+community-locked = Closed to answers
+community-replies = { $count ->
+    [0] No answer
+    [one] { $count } answer
+   *[other] { $count } answers
+}
+community-action-pin = Pin
+community-action-unpin = Unpin
+community-action-lock = Close to answers
+community-action-unlock = Open to answers
+community-action-remove = Remove
+community-remove-confirm = Remove this message from the community?
+community-delete-confirm = Delete your message? This cannot be undone.
+community-message-gone = This message was deleted.
+community-answer = Answer
+community-answer-thread = Answer the conversation
+field-reply-text = Your answer
+community-send-reply = Send my answer
+community-no-replies = Nobody has answered yet.
+community-thread-locked = This conversation is closed: nobody can answer it any more.
+community-manage-title = Manage { $name }
+community-requests = Requests to join
+community-no-requests = No request is waiting.
+community-decision-accept = Accept
+community-decision-refuse = Refuse
+community-decision-remove = Remove
+community-decision-ban = Ban
+community-decision-unban = Lift the ban
+community-decision-make_manager = Make community manager
+community-decision-make_member = Make plain member
+community-decision-make_owner = Make owner
+community-ban-confirm = Ban this person? What they wrote here will be removed.
+community-activity = Activity
+community-chart-label = Activity of the community over the last 12 weeks
+community-chart-caption = Bars: conversations started (bottom) and answers (top) each week. Line: number of members.
+community-week = Week of
+community-col-members = Members
+community-col-new-members = New members
+community-col-threads = Conversations
+community-col-replies = Answers
+community-most-active = Most active members
+community-no-activity = Nobody has written anything in the last weeks.
+community-posts = { $count ->
+    [one] { $count } message
+   *[other] { $count } messages
+}
+community-members-list = Members
+community-role-owner = Owner
+community-role-manager = Community manager
+community-role-member = Member
+community-state-pending = Request sent
+community-state-invited = Invited
+community-invite = Invite someone
+community-invited-list = Invited, not yet joined:
+field-community-invite = Username of the person to invite
+hint-community-invite = A member of this site, for example marie_dupont.
+community-send-invitation = Send the invitation
+community-banned-list = Banned people
+community-nobody-banned = Nobody is banned.
+notification-community-request = { $name } asks to join a community you manage.
+notification-community-invitation = { $name } invites you to join a community.
+notification-community-accepted = { $name } accepted you as a member.
+notification-kind-community-request = Request to join a community you manage
+notification-kind-community-invitation = Invitation to a community
+notification-kind-community-accepted = Accepted in a community
+error-charter-not-accepted = Read the charter and tick the box to accept it.
+error-charter-too-long = The charter is too long (20,000 characters at most).
+error-access-invalid = Choose who can see and join the community.
+error-username-already-member = This person is already a member.
+error-username-banned = This person was banned from the community: lift the ban first.

@@ -787,3 +787,129 @@ email-subject = { $count ->
    *[other] { $instance } : { $count } nouvelles notifications
 }
 email-subject-digest = { $instance } : le résumé du jour ({ $count })
+
+## Communautés
+nav-communities = Communautés
+communities-title = Communautés
+communities-intro = Les communautés sont des groupes où l’on s’entraide autour d’un thème : trouver un emploi, un métier, un quartier. Certaines sont ouvertes à tous, d’autres réservées à leurs membres.
+communities-mine = Mes communautés
+communities-all = Toutes les communautés
+communities-none = Il n’y a pas encore de communauté. Pourquoi ne pas en lancer une ?
+community-new-title = Lancer une communauté
+community-edit-title = Modifier la communauté
+community-create = Créer la communauté
+community-admins-only = Sur ce site, seuls les administrateurs peuvent lancer des communautés.
+community-managers-only = Seuls les animateurs de la communauté peuvent voir cette page.
+community-last-owner = Une communauté garde au moins un propriétaire : nommez-en un autre avant de partir.
+field-community-handle = Adresse de la communauté
+hint-community-handle = Lettres sans accents, chiffres et _. Elle ne pourra plus être changée.
+field-community-name = Nom
+field-community-description = De quoi parle-t-elle ?
+hint-community-description = Quelques phrases pour dire à qui elle s’adresse et ce que l’on y fait.
+field-community-charter = Charte
+hint-community-charter = Les règles que chacun accepte en entrant : comment se parler, ce qui est bienvenu et ce qui ne l’est pas.
+field-community-language = Langue
+hint-community-language = La langue principale de la communauté, en code : fr, en…
+field-community-access = Qui peut la voir et y entrer ?
+community-access-open = Ouverte
+community-access-closed = Fermée
+community-access-secret = Secrète
+hint-community-access-open = Tout le monde peut la lire et la rejoindre aussitôt.
+hint-community-access-closed = Tout le monde voit qu’elle existe ; seuls les membres la lisent ; un animateur accepte chaque demande.
+hint-community-access-secret = Seuls ses membres savent qu’elle existe ; on y entre sur invitation.
+community-members = { $count ->
+    [one] { $count } membre
+   *[other] { $count } membres
+}
+community-origin = Cette communauté est hébergée sur { $host }.
+community-charter = Charte
+community-login-to-join = Connectez-vous pour rejoindre cette communauté
+community-pending = Votre demande attend la réponse d’un animateur.
+community-withdraw = Retirer ma demande
+community-banned = Les animateurs vous ont retiré de cette communauté.
+community-you-are-member = Vous êtes membre de cette communauté.
+community-leave = Quitter la communauté
+community-leave-confirm = Quitter cette communauté ?
+community-invited = Vous êtes invité à rejoindre cette communauté.
+community-accept-charter = J’ai lu la charte et je l’accepte
+community-join = Rejoindre la communauté
+community-ask-to-join = Demander à entrer
+community-manage = Animer la communauté
+community-members-only = Ce qui se dit dans cette communauté est réservé à ses membres.
+community-new-thread = Lancer une discussion
+field-thread-title = Titre
+field-thread-text = Votre message
+community-publish-thread = Publier
+community-threads = Discussions
+community-no-threads = Pas encore de discussion. Posez une question ou partagez une nouvelle pour en lancer une.
+community-pinned = Épinglée
+community-locked = Fermée aux réponses
+community-replies = { $count ->
+    [0] Aucune réponse
+    [one] { $count } réponse
+   *[other] { $count } réponses
+}
+community-action-pin = Épingler
+community-action-unpin = Désépingler
+community-action-lock = Fermer aux réponses
+community-action-unlock = Rouvrir aux réponses
+community-action-remove = Retirer
+community-remove-confirm = Retirer ce message de la communauté ?
+community-delete-confirm = Supprimer votre message ? C’est définitif.
+community-message-gone = Ce message a été supprimé.
+community-answer = Répondre
+community-answer-thread = Répondre à la discussion
+field-reply-text = Votre réponse
+community-send-reply = Envoyer ma réponse
+community-no-replies = Personne n’a encore répondu.
+community-thread-locked = Cette discussion est fermée : on ne peut plus y répondre.
+community-manage-title = Animer { $name }
+community-requests = Demandes d’entrée
+community-no-requests = Aucune demande en attente.
+community-decision-accept = Accepter
+community-decision-refuse = Refuser
+community-decision-remove = Retirer
+community-decision-ban = Bannir
+community-decision-unban = Lever le bannissement
+community-decision-make_manager = Nommer animateur
+community-decision-make_member = Repasser simple membre
+community-decision-make_owner = Nommer propriétaire
+community-ban-confirm = Bannir cette personne ? Ce qu’elle a écrit ici sera retiré.
+community-activity = Activité
+community-chart-label = Activité de la communauté sur les 12 dernières semaines
+community-chart-caption = Barres : discussions lancées (en bas) et réponses (en haut) chaque semaine. Ligne : nombre de membres.
+community-week = Semaine du
+community-col-members = Membres
+community-col-new-members = Nouveaux membres
+community-col-threads = Discussions
+community-col-replies = Réponses
+community-most-active = Membres les plus actifs
+community-no-activity = Personne n’a écrit ces dernières semaines.
+community-posts = { $count ->
+    [one] { $count } message
+   *[other] { $count } messages
+}
+community-members-list = Membres
+community-role-owner = Propriétaire
+community-role-manager = Animateur
+community-role-member = Membre
+community-state-pending = Demande envoyée
+community-state-invited = Invité
+community-invite = Inviter quelqu’un
+community-invited-list = Invités, pas encore entrés :
+field-community-invite = Nom d’utilisateur de la personne à inviter
+hint-community-invite = Un membre de ce site, par exemple marie_dupont.
+community-send-invitation = Envoyer l’invitation
+community-banned-list = Personnes bannies
+community-nobody-banned = Personne n’est banni.
+notification-community-request = { $name } demande à entrer dans une communauté que vous animez.
+notification-community-invitation = { $name } vous invite à rejoindre une communauté.
+notification-community-accepted = { $name } vous a accepté comme membre.
+notification-kind-community-request = Demande d’entrée dans une communauté que vous animez
+notification-kind-community-invitation = Invitation à une communauté
+notification-kind-community-accepted = Accepté dans une communauté
+error-charter-not-accepted = Lisez la charte et cochez la case pour l’accepter.
+error-charter-too-long = La charte est trop longue (20 000 caractères au plus).
+error-access-invalid = Choisissez qui peut voir et rejoindre la communauté.
+error-username-already-member = Cette personne est déjà membre.
+error-username-banned = Cette personne a été bannie de la communauté : levez d’abord le bannissement.

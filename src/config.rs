@@ -51,6 +51,15 @@ pub struct InstanceConfig {
     pub description: String,
     /// Who may create an account: `open`, `invite-only` or `closed`.
     pub registration: RegistrationMode,
+    /// Who may create communities: `members` (anyone with an account) or `admins`.
+    pub community_creation: CommunityCreation,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum CommunityCreation {
+    Members,
+    Admins,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -288,6 +297,7 @@ impl Default for InstanceConfig {
             name: "Passerelle".into(),
             description: String::new(),
             registration: RegistrationMode::Open,
+            community_creation: CommunityCreation::Members,
         }
     }
 }

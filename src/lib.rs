@@ -13,6 +13,8 @@ pub mod accounts;
 pub mod actors;
 /// The JSON API: authentication, shared views, OpenAPI document.
 pub mod api;
+/// Communities (`Group` actors): membership, roles, charter, threads, moderation.
+pub mod communities;
 /// The configuration value: TOML file plus environment overrides.
 pub mod config;
 /// Database connections, pools and migrations for SQLite and PostgreSQL.
@@ -80,6 +82,21 @@ fn federation_routes() -> Router {
         .route("/users/{name}/outbox", get(profiles::federation::outbox))
         .route("/users/{name}/profile", get(profiles::federation::profile))
         .route("/direct/{uuid}", get(messages::federation::note_document))
+        .route("/c/{name}", get(communities::federation::group))
+        .route("/c/{name}/inbox", post(communities::federation::inbox))
+        .route("/c/{name}/outbox", get(communities::federation::outbox))
+        .route(
+            "/c/{name}/followers",
+            get(communities::federation::followers),
+        )
+        .route(
+            "/c/{name}/moderators",
+            get(communities::federation::moderators),
+        )
+        .route(
+            "/threads/{uuid}",
+            get(communities::federation::post_document),
+        )
         .route("/orgs/{name}", get(organisations::federation::organisation))
         .route("/orgs/{name}/inbox", post(inbox::actor_inbox))
         .route("/orgs/{name}/jobs.atom", get(jobs::feed::organisation_feed))

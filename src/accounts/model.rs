@@ -205,3 +205,12 @@ pub fn disable_by_actor(conn: &mut DbConn, actor_id: i64) -> QueryResult<usize> 
         .set(accounts::disabled.eq(true))
         .execute(conn)
 }
+
+/// The account of a local actor, if it has one.
+pub fn account_of_actor(conn: &mut DbConn, actor_id: i64) -> QueryResult<Option<i64>> {
+    accounts::table
+        .filter(accounts::actor_id.eq(actor_id))
+        .select(accounts::id)
+        .get_result(conn)
+        .optional()
+}

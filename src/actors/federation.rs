@@ -104,6 +104,12 @@ pub struct ActorJson {
         deserialize_with = "activitypub_federation::protocol::helpers::deserialize_skip_error"
     )]
     pub website: Option<Url>,
+    /// A community's access type (`open`, `closed`, `secret`), read by `communities::federation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<String>,
+    /// A community's charter (HTML).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charter: Option<String>,
 }
 
 /// Actor types we store, with the stored `kind` for each.
@@ -178,6 +184,8 @@ impl DbActor {
             number_of_employees: None,
             place_name: None,
             website: None,
+            access: None,
+            charter: None,
             id,
         })
     }
@@ -244,6 +252,9 @@ pub fn upsert_remote(conn: &mut crate::db::DbConn, json: &ActorJson) -> AppResul
     crate::profiles::federation::store_from_actor(conn, &actor, json)?;
     if actor.kind == "organization" {
         crate::organisations::federation::store_from_actor(conn, &actor, json)?;
+    }
+    if actor.kind == "group" {
+        crate::communities::federation::store_from_actor(conn, &actor, json)?;
     }
     Ok(actor)
 }

@@ -224,6 +224,23 @@ impl Page {
         crate::profiles::api::lookup,
         crate::profiles::api::account,
         crate::organisations::api::create,
+        crate::communities::api::list,
+        crate::communities::api::create,
+        crate::communities::api::lookup,
+        crate::communities::api::show,
+        crate::communities::api::update,
+        crate::communities::api::join,
+        crate::communities::api::leave,
+        crate::communities::api::threads,
+        crate::communities::api::create_thread,
+        crate::communities::api::thread,
+        crate::communities::api::reply,
+        crate::communities::api::delete_post,
+        crate::communities::api::moderate,
+        crate::communities::api::members,
+        crate::communities::api::decide,
+        crate::communities::api::invite,
+        crate::communities::api::stats,
         crate::organisations::api::show,
         crate::organisations::api::list,
         crate::organisations::api::update,
@@ -314,6 +331,7 @@ pub fn routes() -> Router {
         .merge(crate::accounts::api::routes())
         .merge(crate::profiles::api::routes())
         .merge(crate::organisations::api::routes())
+        .merge(crate::communities::api::routes())
         .merge(crate::jobs::api::routes())
         .merge(crate::follows::api::routes())
         .merge(crate::posts::api::routes())

@@ -490,3 +490,60 @@ diesel::allow_tables_to_appear_in_same_query!(job_offers, job_applications);
 diesel::allow_tables_to_appear_in_same_query!(job_applications, actors);
 diesel::allow_tables_to_appear_in_same_query!(job_applications, job_application_answers);
 diesel::allow_tables_to_appear_in_same_query!(job_application_answers, actors);
+
+diesel::table! {
+    communities (actor_id) {
+        actor_id -> BigInt,
+        access -> Text,
+        charter -> Text,
+        charter_source -> Text,
+        language -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    community_members (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        member_id -> BigInt,
+        role -> Text,
+        state -> Text,
+        follow_ap_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        joined_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    community_posts (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        community_id -> BigInt,
+        author_id -> BigInt,
+        thread_id -> Nullable<BigInt>,
+        parent_id -> Nullable<BigInt>,
+        title -> Nullable<Text>,
+        content -> Text,
+        source -> Nullable<Text>,
+        language -> Nullable<Text>,
+        local -> Bool,
+        pinned -> Bool,
+        locked -> Bool,
+        url -> Nullable<Text>,
+        published -> Timestamp,
+        updated -> Nullable<Timestamp>,
+        last_activity_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+        removed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(communities -> actors (actor_id));
+diesel::allow_tables_to_appear_in_same_query!(communities, actors);
+diesel::allow_tables_to_appear_in_same_query!(communities, community_members);
+diesel::allow_tables_to_appear_in_same_query!(community_members, actors);
+diesel::allow_tables_to_appear_in_same_query!(community_posts, actors);
+diesel::allow_tables_to_appear_in_same_query!(community_posts, community_members);
+diesel::allow_tables_to_appear_in_same_query!(community_posts, communities);

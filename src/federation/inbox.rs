@@ -71,7 +71,7 @@ pub enum Received {
     Duplicate,
 }
 
-fn respond(data: &Data<AppState>, result: Result<Received, Refusal>) -> Response {
+pub fn respond(data: &Data<AppState>, result: Result<Received, Refusal>) -> Response {
     match result {
         Ok(Received::Accepted) => {
             data.metrics.inbox("accepted", "");
@@ -169,15 +169,22 @@ pub async fn receive(
     if known.already_received {
         return Ok(Received::Duplicate);
     }
-    let activity = InboxActivity::parse(&envelope.kind, json).map_err(|reason| {
-        let label = if super::activities::ACCEPTED_TYPES.contains(&envelope.kind.as_str()) {
-            "malformed"
-        } else {
-            "unsupported"
-        };
-        refuse(label, AppError::BadRequest(reason))
-    })?;
-    match activity.receive(data, actor).await {
+    let result = if actor.kind == "group"
+        && crate::communities::federation::handles_from_group(&envelope.kind, &json)
+    {
+        crate::communities::federation::receive_from_group(data, actor, json).await
+    } else {
+        let activity = InboxActivity::parse(&envelope.kind, json).map_err(|reason| {
+            let label = if super::activities::ACCEPTED_TYPES.contains(&envelope.kind.as_str()) {
+                "malformed"
+            } else {
+                "unsupported"
+            };
+            refuse(label, AppError::BadRequest(reason))
+        })?;
+        activity.receive(data, actor).await
+    };
+    match result {
         Ok(()) => {}
         Err(e) => {
             // a clash with a concurrent transaction is temporary: 503 makes the sender retry

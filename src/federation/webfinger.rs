@@ -65,7 +65,10 @@ async fn lookup(state: &AppState, resource: &str) -> AppResult<Option<DbActor>> 
         }
         return state
             .db
-            .read(move |c| Ok(model::by_handle(c, &user, &domain)?.filter(|a| a.local)))
+            .read(move |c| {
+                let found = model::by_handle(c, &user, &domain)?.filter(|a| a.local);
+                not_secret(c, found)
+            })
             .await;
     }
     let Ok(url) = Url::parse(resource) else {
@@ -83,8 +86,23 @@ async fn lookup(state: &AppState, resource: &str) -> AppResult<Option<DbActor>> 
     let id = url.to_string();
     state
         .db
-        .read(move |c| Ok(model::by_ap_id(c, &id)?.filter(|a| a.local && a.deleted_at.is_none())))
+        .read(move |c| {
+            let found = model::by_ap_id(c, &id)?.filter(|a| a.local && a.deleted_at.is_none());
+            not_secret(c, found)
+        })
         .await
+}
+
+/// A secret community does not exist for WebFinger (which is never signed).
+fn not_secret(conn: &mut crate::db::DbConn, actor: Option<DbActor>) -> AppResult<Option<DbActor>> {
+    match actor {
+        Some(a) if a.kind == "group" => {
+            let secret =
+                crate::communities::model::get(conn, a.id)?.is_some_and(|d| d.access == "secret");
+            Ok((!secret).then_some(a))
+        }
+        other => Ok(other),
+    }
 }
 
 fn document(state: &AppState, actor: &DbActor) -> Webfinger {

@@ -166,6 +166,7 @@ fn send_private(
     json: &ApplicationJson,
 ) -> AppResult<()> {
     let create = Create {
+        raw: serde_json::Value::Null,
         context: Some(application_context()),
         kind: CreateType::Create,
         id: outbox::new_id(&state.base_url, "activities"),

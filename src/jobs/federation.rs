@@ -306,6 +306,7 @@ fn activity(
     let id = outbox::new_id(&state.base_url, "activities");
     Ok(match how {
         Send::Create => serde_json::to_value(Create {
+            raw: Value::Null,
             context: Some(offer_context()),
             kind: CreateType::Create,
             id,
@@ -316,6 +317,7 @@ fn activity(
             published: json.published,
         })?,
         Send::Update => serde_json::to_value(Update {
+            raw: Value::Null,
             context: Some(offer_context()),
             kind: UpdateType::Update,
             id,

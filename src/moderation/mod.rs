@@ -28,6 +28,24 @@ pub fn audit(
     Ok(())
 }
 
+/// Records a community manager's decision about someone (removal, ban, removed message).
+pub fn audit_community(
+    conn: &mut DbConn,
+    by: &crate::actors::model::DbActor,
+    action: &str,
+    community: &crate::actors::model::DbActor,
+    person: &crate::actors::model::DbActor,
+) -> AppResult<()> {
+    let account = crate::accounts::model::account_of_actor(conn, by.id)?;
+    audit(
+        conn,
+        account,
+        action,
+        &community.ap_id.to_string(),
+        &person.ap_id.to_string(),
+    )
+}
+
 /// One audit entry as shown to administrators (API, command line).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AuditEntry {

@@ -46,6 +46,12 @@ pub const REPORT: &str = "report";
 pub const APPLICATION_RECEIVED: &str = "application_received";
 /// The organisation answered the member's application or changed its status.
 pub const APPLICATION_STATUS: &str = "application_status";
+/// Someone asks to join a closed community the member manages.
+pub const COMMUNITY_REQUEST: &str = "community_request";
+/// The member is invited to a community.
+pub const COMMUNITY_INVITATION: &str = "community_invitation";
+/// A community accepted the member's request to join.
+pub const COMMUNITY_ACCEPTED: &str = "community_accepted";
 
 /// Every kind, in the order of the settings page.
 pub const KINDS: &[&str] = &[
@@ -55,6 +61,9 @@ pub const KINDS: &[&str] = &[
     MENTION,
     REPLY,
     MESSAGE,
+    COMMUNITY_REQUEST,
+    COMMUNITY_INVITATION,
+    COMMUNITY_ACCEPTED,
     APPLICATION_RECEIVED,
     APPLICATION_STATUS,
     PARTNERSHIP_REQUEST,

@@ -35,6 +35,7 @@ pub fn routes() -> Router {
         .merge(crate::accounts::web::routes())
         .merge(crate::profiles::web::routes())
         .merge(crate::organisations::web::routes())
+        .merge(crate::communities::web::routes())
         .merge(crate::jobs::web::routes())
         .merge(crate::follows::web::routes())
         .merge(crate::posts::web::routes())

@@ -1205,3 +1205,117 @@ async fn administration_pages(backend: Backend) {
     assert!(audit.contains("spam.example"), "{audit}");
 }
 both_backends!(administration_pages);
+
+/// A community made and run with forms: created (secret), a thread and an answer, the
+/// management page with its chart; someone else gets 404 until invited, then joins by
+/// accepting the charter.
+async fn communities_with_forms(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let nadia = Browser::new(&app);
+    nadia.sign_up("nadia").await;
+    let r = nadia
+        .submit(
+            "/communities/new",
+            "/communities/new",
+            &[
+                ("handle", "entraide"),
+                ("name", "Entraide"),
+                ("description", ""),
+                ("charter", "Bienveillance."),
+                ("language", "fr"),
+                ("access", "bogus"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = nadia
+        .submit(
+            "/communities/new",
+            "/communities/new",
+            &[
+                ("handle", "entraide"),
+                ("name", "Entraide"),
+                ("description", "Pour s’aider"),
+                ("charter", "Bienveillance."),
+                ("language", "fr"),
+                ("access", "secret"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    assert_eq!(location(&r), "/@entraide");
+    let r = nadia
+        .submit(
+            "/@entraide",
+            &format!("/communities/{}/threads", community_id(&app).await),
+            &[
+                ("title", "Premier emploi"),
+                ("text", "Comment avez-vous trouvé ?"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let thread = location(&r);
+    let (s, page) = nadia.get(&thread).await;
+    assert_eq!(s, 200);
+    assert!(
+        page.contains("Premier emploi") && page.contains("Comment avez-vous"),
+        "{page}"
+    );
+    let (s, page) = nadia.get("/@entraide/manage").await;
+    assert_eq!(s, 200);
+    assert!(page.contains("<svg class=\"chart\""), "{page}");
+
+    let bob = Browser::new(&app);
+    bob.sign_up("bob").await;
+    for path in ["/@entraide", thread.as_str(), "/@entraide/manage"] {
+        assert_eq!(bob.get(path).await.0, StatusCode::NOT_FOUND, "{path}");
+    }
+    let (_, list) = bob.get("/communities").await;
+    assert!(!list.contains("/@entraide"), "{list}");
+    let r = nadia
+        .submit(
+            "/@entraide/manage",
+            &format!("/communities/{}/invitations", community_id(&app).await),
+            &[("username", "bob")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (s, page) = bob.get("/@entraide").await;
+    assert_eq!(s, 200);
+    assert!(page.contains("accept_charter"), "{page}");
+    let join = format!("/communities/{}/join", community_id(&app).await);
+    let r = bob.submit("/@entraide", &join, &[]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = bob
+        .submit("/@entraide", &join, &[("accept_charter", "yes")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (s, page) = bob.get(&thread).await;
+    assert_eq!(s, 200);
+    assert!(page.contains("Premier emploi"));
+}
+
+async fn community_id(app: &TestApp) -> i64 {
+    app.state()
+        .db
+        .read(|c| {
+            use diesel::prelude::*;
+            use passerelle::db::schema::actors;
+            Ok(actors::table
+                .filter(actors::username.eq("entraide"))
+                .select(actors::id)
+                .get_result::<i64>(c)?)
+        })
+        .await
+        .unwrap()
+}
+
+both_backends!(communities_with_forms);

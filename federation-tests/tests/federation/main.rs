@@ -1,6 +1,7 @@
 //! Cross-instance scenarios over HTTP between real server processes. Every scenario runs on
 //! SQLite and on PostgreSQL (the latter when `PASSERELLE_TEST_POSTGRES_URL` is set, as in CI).
 
+mod communities;
 mod delivery;
 mod fedify;
 mod jobs;

@@ -20,7 +20,7 @@ async fn conversations(m: &Member) -> Vec<Value> {
 }
 
 /// A raw GET of `url` as ActivityPub, signed by `signer` (actor id on `inst`) or not at all.
-async fn fetch(url: &str, signer: Option<(&Instance, &str)>) -> (u16, String) {
+pub async fn fetch(url: &str, signer: Option<(&Instance, &str)>) -> (u16, String) {
     let url = url::Url::parse(url).unwrap();
     let mut req = reqwest::Client::new()
         .get(url.clone())

@@ -35,6 +35,9 @@ pub struct Create {
     pub to: Vec<Url>,
     #[serde(default, deserialize_with = "one_or_many_urls")]
     pub cc: Vec<Url>,
+    /// The activity as received (set by the inbox), for the groups that announce it unchanged.
+    #[serde(skip)]
+    pub raw: Value,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published: Option<DateTime<Utc>>,
 }
@@ -48,12 +51,16 @@ impl Create {
             actor: IdRef(author.ap_id.0.clone()),
             to: note.to.clone(),
             cc: note.cc.clone(),
+            raw: Value::Null,
             published: note.published,
             object: serde_json::to_value(note).expect("notes serialise"),
         }
     }
 
     pub async fn receive(self, data: &Data<AppState>, actor: DbActor) -> AppResult<()> {
+        if crate::communities::federation::member_activity(data, &actor, self.raw.clone()).await? {
+            return Ok(());
+        }
         if crate::jobs::federation::is_offer(&self.object) {
             let offer: crate::jobs::federation::OfferJson = serde_json::from_value(self.object)
                 .map_err(|e| AppError::BadRequest(format!("the job offer cannot be read: {e}")))?;

@@ -51,6 +51,9 @@ pub struct Delete {
     pub to: Vec<Url>,
     #[serde(default, deserialize_with = "one_or_many_urls")]
     pub cc: Vec<Url>,
+    /// The activity as received (set by the inbox), for the groups that announce it unchanged.
+    #[serde(skip)]
+    pub raw: Value,
 }
 
 impl Delete {
@@ -69,10 +72,14 @@ impl Delete {
             object: IdRef(tombstone.id),
             to,
             cc,
+            raw: Value::Null,
         }
     }
 
     pub async fn receive(self, data: &Data<AppState>, actor: DbActor) -> AppResult<()> {
+        if crate::communities::federation::member_activity(data, &actor, self.raw.clone()).await? {
+            return Ok(());
+        }
         let object = self.object.0.clone();
         same_origin(&object, &actor.ap_id)?;
         commit(data, &self.id, move |conn| {

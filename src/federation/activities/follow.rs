@@ -184,6 +184,10 @@ impl Follow {
             ));
         }
         let target = local_target(data, &self.object.0).await?;
+        if target.kind == "group" {
+            return crate::communities::federation::receive_follow(data, actor, target, self.id)
+                .await;
+        }
         let state = (**data).clone();
         let id = self.id.clone();
         commit(data, &self.id, move |conn| {
@@ -236,8 +240,57 @@ async fn answered_follow(
         .await
 }
 
+/// The Follow id and follower named by an answer's object.
+fn follow_parts(object: &FollowRef) -> (Option<String>, Option<String>) {
+    match object {
+        FollowRef::Embedded(f) => (Some(f.id.to_string()), Some(f.actor.0.to_string())),
+        FollowRef::Id(id) => (Some(id.to_string()), None),
+    }
+}
+
+/// An answer of a community to one of our members' requests to join, if it is one: applied,
+/// and `true` returned.
+async fn community_answer(
+    data: &Data<AppState>,
+    id: &Url,
+    object: &FollowRef,
+    actor: &DbActor,
+    accepted: bool,
+) -> AppResult<bool> {
+    if actor.kind != "group" {
+        return Ok(false);
+    }
+    let (follow_id, follower) = follow_parts(object);
+    let (a, f, fl) = (actor.clone(), follow_id.clone(), follower.clone());
+    let ours = data
+        .db
+        .read(move |c| {
+            crate::communities::federation::answers_membership(c, &a, f.as_deref(), fl.as_deref())
+        })
+        .await?;
+    if !ours {
+        return Ok(false);
+    }
+    let a = actor.clone();
+    commit(data, id, move |conn| {
+        crate::communities::federation::receive_answer(
+            conn,
+            &a,
+            follow_id.as_deref(),
+            follower.as_deref(),
+            accepted,
+        )
+        .map(|_| ())
+    })
+    .await?;
+    Ok(true)
+}
+
 impl Accept {
     pub async fn receive(self, data: &Data<AppState>, actor: DbActor) -> AppResult<()> {
+        if community_answer(data, &self.id, &self.object, &actor, true).await? {
+            return Ok(());
+        }
         let found = answered_follow(data, &self.object, &actor).await?;
         let accepted = found.is_some();
         let answering = actor.clone();
@@ -256,6 +309,9 @@ impl Accept {
 
 impl Reject {
     pub async fn receive(self, data: &Data<AppState>, actor: DbActor) -> AppResult<()> {
+        if community_answer(data, &self.id, &self.object, &actor, false).await? {
+            return Ok(());
+        }
         let found = answered_follow(data, &self.object, &actor).await?;
         commit(data, &self.id, move |conn| match found {
             Some((_, follow)) => follows::receive_reject(conn, &follow),
@@ -284,6 +340,14 @@ impl Undo {
         };
         let follower_id = actor.id;
         commit(data, &self.id, move |conn| {
+            if crate::communities::federation::receive_undo_follow(
+                conn,
+                &actor,
+                &follow_id,
+                followed.as_deref(),
+            )? {
+                return Ok(());
+            }
             follows::receive_undo(conn, follower_id, &follow_id, followed.as_deref())
         })
         .await

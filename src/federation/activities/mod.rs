@@ -41,6 +41,7 @@ pub enum InboxActivity {
 /// The `type` values [`InboxActivity`] understands.
 pub const ACCEPTED_TYPES: &[&str] = &[
     "Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete", "Flag", "Offer", "Block",
+    "Announce", "Remove",
 ];
 
 impl InboxActivity {
@@ -63,9 +64,18 @@ impl InboxActivity {
             "Accept" => InboxActivity::Accept(read(json)?),
             "Reject" => InboxActivity::Reject(read(json)?),
             "Undo" => InboxActivity::Undo(read(json)?),
-            "Create" => InboxActivity::Create(read(json)?),
-            "Update" => InboxActivity::Update(read(json)?),
-            "Delete" => InboxActivity::Delete(read(json)?),
+            "Create" => InboxActivity::Create(create::Create {
+                raw: json.clone(),
+                ..read(json)?
+            }),
+            "Update" => InboxActivity::Update(update::Update {
+                raw: json.clone(),
+                ..read(json)?
+            }),
+            "Delete" => InboxActivity::Delete(delete::Delete {
+                raw: json.clone(),
+                ..read(json)?
+            }),
             "Flag" => InboxActivity::Flag(read(json)?),
             "Block" => InboxActivity::Block(read(json)?),
             other => {

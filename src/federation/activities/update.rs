@@ -33,6 +33,9 @@ pub struct Update {
     pub to: Vec<Url>,
     #[serde(default, deserialize_with = "super::one_or_many_urls")]
     pub cc: Vec<Url>,
+    /// The activity as received (set by the inbox), for the groups that announce it unchanged.
+    #[serde(skip)]
+    pub raw: Value,
 }
 
 impl Update {
@@ -44,6 +47,7 @@ impl Update {
             actor: IdRef(author.ap_id.0.clone()),
             to: note.to.clone(),
             cc: note.cc.clone(),
+            raw: Value::Null,
             object: serde_json::to_value(note).expect("notes serialise"),
         }
     }
@@ -57,11 +61,15 @@ impl Update {
             actor: IdRef(actor.ap_id.0.clone()),
             to,
             cc: vec![],
+            raw: Value::Null,
             object: json,
         }
     }
 
     pub async fn receive(self, data: &Data<AppState>, actor: DbActor) -> AppResult<()> {
+        if crate::communities::federation::member_activity(data, &actor, self.raw.clone()).await? {
+            return Ok(());
+        }
         let kind = self
             .object
             .get("type")

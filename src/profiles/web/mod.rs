@@ -103,6 +103,9 @@ async fn profile(v: Visitor, Path(handle): Path<String>, Query(q): Query<Before>
     if actor.kind == "organization" {
         return crate::organisations::web::page(&v, actor).await;
     }
+    if actor.kind == "group" {
+        return crate::communities::web::page(&v, actor).await;
+    }
     let me = v.member.as_ref().map(|m| m.actor.id);
     let (follow, followers, following) = relationship(&v, me, &actor).await?;
     let mut rows = posts::by_author_for(&v.data, actor.id, me, q.before, PAGE + 1).await?;
@@ -146,9 +149,13 @@ async fn find_person(v: &Visitor, handle: &str) -> WebResult<Result<DbActor, Res
     match handle.split_once('@') {
         None => match actors::local_by_username(&v.data, handle).await {
             Err(AppError::NotFound(_)) => {
-                Ok(Ok(
-                    actors::local_of_kind(&v.data, handle, "organization").await?
-                ))
+                match actors::local_of_kind(&v.data, handle, "organization").await {
+                    Err(AppError::NotFound(_)) => {
+                        // communities decide themselves who may know they exist
+                        Ok(Ok(actors::local_of_kind(&v.data, handle, "group").await?))
+                    }
+                    other => Ok(Ok(other?)),
+                }
             }
             other => Ok(Ok(other?)),
         },

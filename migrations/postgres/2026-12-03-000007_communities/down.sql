@@ -1,0 +1,3 @@
+DROP TABLE community_posts;
+DROP TABLE community_members;
+DROP TABLE communities;
