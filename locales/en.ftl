@@ -907,3 +907,4 @@ error-charter-too-long = The charter is too long (20,000 characters at most).
 error-access-invalid = Choose who can see and join the community.
 error-username-already-member = This person is already a member.
 error-username-banned = This person was banned from the community: lift the ban first.
+home-community-threads = In your communities

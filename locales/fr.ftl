@@ -913,3 +913,4 @@ error-charter-too-long = La charte est trop longue (20 000 caractères au plus).
 error-access-invalid = Choisissez qui peut voir et rejoindre la communauté.
 error-username-already-member = Cette personne est déjà membre.
 error-username-banned = Cette personne a été bannie de la communauté : levez d’abord le bannissement.
+home-community-threads = Dans vos communautés

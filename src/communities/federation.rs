@@ -1128,34 +1128,20 @@ pub async fn receive_announce(
         ));
     }
     let g = group.id;
-    let wanted = data
-        .db
-        .read(move |c| {
-            use crate::db::schema::{actors, community_members};
-            use diesel::prelude::*;
-            Ok(diesel::select(diesel::dsl::exists(
-                community_members::table
-                    .inner_join(actors::table.on(actors::id.eq(community_members::member_id)))
-                    .filter(community_members::community_id.eq(g))
-                    .filter(community_members::state.eq(ACCEPTED))
-                    .filter(actors::local.eq(true)),
-            ))
-            .get_result::<bool>(c)?)
-        })
-        .await?;
+    let wanted = data.db.read(move |c| has_local_member(c, g)).await?;
     if !wanted {
         // nobody here belongs to this group: nothing to keep
         return crate::federation::inbox::commit(data, &id, |_| Ok(())).await;
     }
-    let inner: Activity = match object {
-        Value::String(_) => {
-            return Err(AppError::BadRequest(
-                "the announced activity must be embedded".into(),
-            ));
-        }
-        v => serde_json::from_value(v.clone()).map_err(|e| {
-            AppError::BadRequest(format!("the announced activity cannot be read: {e}"))
-        })?,
+    let (inner, fetched): (Activity, bool) = match object {
+        // some groups announce by id: the object is fetched from its origin
+        Value::String(s) => (announced_by_id(data, &s).await?, true),
+        v => (
+            serde_json::from_value(v.clone()).map_err(|e| {
+                AppError::BadRequest(format!("the announced activity cannot be read: {e}"))
+            })?,
+            false,
+        ),
     };
     let actor_url = inner.actor.0.clone();
     let from_group_server = same_origin(&actor_url, &group.ap_id).is_ok();
@@ -1166,7 +1152,7 @@ pub async fn receive_announce(
     };
     same_origin(&inner.id, &inner_actor.ap_id)?;
     let mut inner = inner;
-    if matches!(inner.kind.as_str(), "Create" | "Update") && !from_group_server {
+    if matches!(inner.kind.as_str(), "Create" | "Update") && !from_group_server && !fetched {
         let json: CommunityPostJson = serde_json::from_value(inner.object.clone())
             .map_err(|e| AppError::BadRequest(format!("the message cannot be read: {e}")))?;
         let public = json.to.iter().chain(&json.cc).any(|u| u.as_str() == PUBLIC);
@@ -1187,6 +1173,47 @@ pub async fn receive_announce(
     .await
 }
 
+/// The activity an `Announce` names by id: a message (taken as its author's `Create`), or an
+/// activity, fetched from its origin.
+async fn announced_by_id(data: &Data<AppState>, id: &str) -> AppResult<Activity> {
+    let url = Url::parse(id)?;
+    if data.is_local_url(&url) {
+        return Err(AppError::BadRequest(
+            "an announced object of this server is not fetched".into(),
+        ));
+    }
+    let fetched: Value = activitypub_federation::fetch::fetch_object_http(&url, data)
+        .await?
+        .object;
+    let kind = fetched["type"].as_str().unwrap_or("").to_string();
+    let fetched_id = fetched["id"].as_str().map(Url::parse).transpose()?;
+    if fetched_id.as_ref() != Some(&url) {
+        return Err(AppError::BadRequest(format!(
+            "{url} answered with another object"
+        )));
+    }
+    if POST_TYPES.contains(&kind.as_str()) {
+        let json: CommunityPostJson = serde_json::from_value(fetched.clone())
+            .map_err(|e| AppError::BadRequest(format!("the message cannot be read: {e}")))?;
+        let mut create_id = url.clone();
+        create_id.set_fragment(Some("create"));
+        return Ok(Activity {
+            context: None,
+            kind: "Create".into(),
+            id: create_id,
+            actor: json.attributed_to.clone(),
+            object: fetched,
+            to: json.to,
+            cc: json.cc,
+            target: None,
+            audience: json.audience,
+            remove_data: None,
+        });
+    }
+    serde_json::from_value(fetched)
+        .map_err(|e| AppError::BadRequest(format!("the announced activity cannot be read: {e}")))
+}
+
 fn apply_announced(
     conn: &mut DbConn,
     group: &DbActor,
@@ -1197,12 +1224,14 @@ fn apply_announced(
         "Create" => {
             let json: CommunityPostJson = serde_json::from_value(inner.object.clone())
                 .map_err(|e| AppError::BadRequest(format!("the message cannot be read: {e}")))?;
-            if community_of(conn, &json)? != Some(group.id) {
-                return Err(AppError::BadRequest(
+            // a message naming another group is not this group's to announce; one naming no
+            // group (servers without `audience`) is taken as the group's
+            match community_of(conn, &json)? {
+                Some(other) if other != group.id => Err(AppError::BadRequest(
                     "the announced message is not addressed to this group".into(),
-                ));
+                )),
+                _ => store_post_remote(conn, actor, group, &json),
             }
-            store_post_remote(conn, actor, group, &json)
         }
         "Update" if inner.object.get("type").and_then(Value::as_str) == Some("Group") => Ok(()),
         "Update" => {
@@ -1610,6 +1639,17 @@ pub async fn member_activity(
             _ => Ok(None),
         })
         .await?;
+    let community = match community {
+        Some(c) => Some(c),
+        // a group our members joined writing in its own name (not through an Announce)
+        None if actor.kind == "group" && raw["type"] == "Create" => {
+            let g = actor.id;
+            data.db
+                .read(move |c| Ok(has_local_member(c, g)?.then_some(g)))
+                .await?
+        }
+        None => None,
+    };
     let Some(community_id) = community else {
         return Ok(false);
     };
@@ -1618,6 +1658,13 @@ pub async fn member_activity(
     crate::federation::inbox::commit(data, &id, move |conn| {
         let local = actor_model::by_id(conn, community_id)?.is_some_and(|c| c.local);
         if !local {
+            if community_id == actor.id {
+                let json: CommunityPostJson = serde_json::from_value(raw["object"].clone())
+                    .map_err(|e| {
+                        AppError::BadRequest(format!("the message cannot be read: {e}"))
+                    })?;
+                store_post(conn, &actor, &actor, &json)?;
+            }
             return Ok(());
         }
         receive_member_activity(conn, &state, &actor, community_id, raw)
@@ -1625,4 +1672,18 @@ pub async fn member_activity(
     .await?;
     crate::federation::delivery::wake(data);
     Ok(true)
+}
+
+/// Whether one of our members belongs to the (remote) group.
+fn has_local_member(conn: &mut DbConn, group: i64) -> AppResult<bool> {
+    use crate::db::schema::{actors, community_members};
+    use diesel::prelude::*;
+    Ok(diesel::select(diesel::dsl::exists(
+        community_members::table
+            .inner_join(actors::table.on(actors::id.eq(community_members::member_id)))
+            .filter(community_members::community_id.eq(group))
+            .filter(community_members::state.eq(ACCEPTED))
+            .filter(actors::local.eq(true)),
+    ))
+    .get_result::<bool>(conn)?)
 }

@@ -832,3 +832,41 @@ async fn invite(
         Err(errors) => manage_with(&s, &handle, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
     }
 }
+
+/// A thread of one of the member's communities, for the home feed.
+pub struct HomeThread {
+    pub title: String,
+    pub href: String,
+    pub community_name: String,
+    pub community_href: String,
+    pub author_name: String,
+    pub published: NaiveDateTime,
+}
+
+/// The latest threads of the communities `member` belongs to.
+pub async fn home_threads(v: &Visitor, member: i64, limit: i64) -> WebResult<Vec<HomeThread>> {
+    let rows = v
+        .data
+        .db
+        .read(move |c| {
+            let mut out = vec![];
+            for (post, author) in model::threads_of_member(c, member, limit)? {
+                if let Some(community) = crate::actors::model::by_id(c, post.community_id)? {
+                    out.push((post, author, community));
+                }
+            }
+            Ok(out)
+        })
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|(p, a, c)| HomeThread {
+            title: p.title.clone().unwrap_or_default(),
+            href: format!("{}/threads/{}", profile_path(c), p.id),
+            community_name: c.shown_name().to_string(),
+            community_href: profile_path(c),
+            author_name: a.shown_name().to_string(),
+            published: p.published,
+        })
+        .collect())
+}

@@ -33,6 +33,8 @@ pub fn routes() -> Router {
 
 /// Posts per page of the home feed.
 const PAGE: i64 = 20;
+/// Threads of the member's communities shown above their feed.
+const COMMUNITY_THREADS: i64 = 5;
 
 /// Languages offered when writing (any BCP 47 tag is accepted; these are the usual ones).
 const LANGUAGES: &[&str] = &["fr", "en", "es", "de", "it", "pt", "ar"];
@@ -95,6 +97,8 @@ struct HomePage {
     errors: FieldErrors,
     posts: Vec<PostCard>,
     older: Option<String>,
+    /// The latest threads of the member's communities (first page only).
+    community_threads: Vec<crate::communities::web::HomeThread>,
 }
 
 impl HomePage {
@@ -139,6 +143,12 @@ async fn home_page(
         None => (vec![], None),
     };
     let older = older_page(&mut posts, PAGE, |(p, _)| p.id, "/");
+    let community_threads = match me {
+        Some(me) if before.is_none() => {
+            crate::communities::web::home_threads(v, me, COMMUNITY_THREADS).await?
+        }
+        _ => vec![],
+    };
     let page = HomePage {
         ctx: v.page(if me.is_some() {
             "home-title"
@@ -150,6 +160,7 @@ async fn home_page(
         form,
         errors,
         older,
+        community_threads,
     };
     html_status(status, page)
 }

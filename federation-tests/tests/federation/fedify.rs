@@ -262,3 +262,151 @@ async fn fedify_group(backend: Backend) {
     assert_eq!(shown["author"]["handle"], peer.handle("club"));
 }
 both_backends!(fedify_group);
+
+/// Communities and Fedify (FEP-1b12 both ways): Fedify's `Person` joins our open community and
+/// receives its threads as the group's `Announce`s, but is refused by a closed one (Fedify is
+/// not known to keep members-only content private); our member joins Fedify's `Group` as a
+/// community and sees what the group writes and what it announces (by id, as Fedify does).
+async fn fedify_communities(backend: Backend) {
+    let (a, peer) = tokio::join!(instance(backend, "a"), FedifyPeer::start());
+    let peer = peer.unwrap();
+    let alice = a.member("alice").await.unwrap();
+    let mut ids = vec![];
+    for (handle, access) in [("entraide", "open"), ("cercle", "closed")] {
+        let (s, v) = alice
+            .post(
+                "/api/v1/communities",
+                json!({"handle": handle, "name": handle, "access": access}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(s, 201, "{v}");
+        ids.push(v["account"]["id"].as_i64().unwrap());
+    }
+    let open_group = a.url("/c/entraide");
+    let closed_group = a.url("/c/cercle");
+
+    peer.act("follow", "ana", json!({"target": open_group}))
+        .await
+        .unwrap();
+    let accept = eventually(15, "Fedify receives the group's Accept", || async {
+        peer.find("Accept", |a| a["actor"] == open_group.as_str())
+            .await
+            .ok()?
+    })
+    .await;
+    assert_eq!(accept["status"], 202, "{accept}");
+    eventually(15, "ana is a member of the open community", || async {
+        let (_, v) = alice
+            .get(&format!("/api/v1/communities/{}/members", ids[0]))
+            .await
+            .ok()?;
+        (v.as_array()?.len() == 2).then_some(())
+    })
+    .await;
+    let (s, thread) = alice
+        .post(
+            &format!("/api/v1/communities/{}/threads", ids[0]),
+            json!({"title": "Atelier CV", "text": "Jeudi à 14 h"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 201, "{thread}");
+    let uri = thread["uri"].as_str().unwrap().to_string();
+    let announce = eventually(15, "Fedify receives the group's Announce", || async {
+        peer.find("Announce", |a| a["object"]["object"]["id"] == uri.as_str())
+            .await
+            .ok()?
+    })
+    .await;
+    assert_eq!(announce["status"], 202, "{announce}");
+    let activity = &announce["activity"];
+    assert_eq!(activity["actor"], open_group.as_str());
+    assert_eq!(activity["object"]["type"], "Create");
+    assert_eq!(activity["object"]["object"]["type"], "Page");
+    assert_eq!(activity["object"]["object"]["name"], "Atelier CV");
+    assert_eq!(
+        activity["object"]["object"]["audience"],
+        open_group.as_str()
+    );
+
+    // a closed community refuses a server that is not known to keep its content private
+    peer.act("follow", "ana", json!({"target": closed_group}))
+        .await
+        .unwrap();
+    let reject = eventually(15, "Fedify receives a Reject", || async {
+        peer.find("Reject", |a| a["actor"] == closed_group.as_str())
+            .await
+            .ok()?
+    })
+    .await;
+    assert_eq!(reject["status"], 202, "{reject}");
+    let (_, pending) = alice
+        .get(&format!(
+            "/api/v1/communities/{}/members?state=pending",
+            ids[1]
+        ))
+        .await
+        .unwrap();
+    assert_eq!(pending.as_array().unwrap().len(), 0, "{pending}");
+
+    // alice joins Fedify's group as a community
+    let (s, club) = alice
+        .get(&format!(
+            "/api/v1/communities/lookup?handle={}",
+            peer.handle("club")
+        ))
+        .await
+        .unwrap();
+    assert_eq!(s, 200, "{club}");
+    assert_eq!(club["access"], "open");
+    let club_id = club["account"]["id"].as_i64().unwrap();
+    let (s, j) = alice
+        .post(
+            &format!("/api/v1/communities/{club_id}/join"),
+            json!({"accept_charter": true}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 200, "{j}");
+    eventually(15, "the group accepts alice", || async {
+        let (_, v) = alice
+            .get(&format!("/api/v1/communities/{club_id}"))
+            .await
+            .ok()?;
+        (v["state"] == "accepted").then_some(())
+    })
+    .await;
+    peer.act(
+        "note",
+        "club",
+        json!({"content": "<p>Bienvenue au club</p>"}),
+    )
+    .await
+    .unwrap();
+    let note = peer
+        .act(
+            "note",
+            "ana",
+            json!({"content": "<p>Je cherche un stage</p>"}),
+        )
+        .await
+        .unwrap();
+    peer.act(
+        "announce",
+        "club",
+        json!({"object": note["note"].as_str().unwrap()}),
+    )
+    .await
+    .unwrap();
+    eventually(15, "the group's posts show as its threads", || async {
+        let (_, v) = alice
+            .get(&format!("/api/v1/communities/{club_id}/threads"))
+            .await
+            .ok()?;
+        let text = v.to_string();
+        (text.contains("Bienvenue au club") && text.contains("Je cherche un stage")).then_some(())
+    })
+    .await;
+}
+both_backends!(fedify_communities);

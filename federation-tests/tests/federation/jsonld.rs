@@ -132,6 +132,55 @@ async fn served_and_sent_documents_are_valid_jsonld(backend: Backend) {
         assert_eq!(s, 200, "{v}");
     }
 
+    // a community Fedify joins: a thread, a reply, a pin and a removal reach it
+    let (s, v) = alice
+        .post(
+            "/api/v1/communities",
+            json!({"handle": "entraide", "name": "Entraide", "description": "Pour s'aider",
+                   "charter": "Bienveillance.", "access": "open", "language": "fr"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 201, "{v}");
+    let community = v["account"]["id"].as_i64().unwrap();
+    peer.act("follow", "ana", json!({"target": a.url("/c/entraide")}))
+        .await
+        .unwrap();
+    eventually(20, "Fedify joins the community", || async {
+        let (_, v) = alice
+            .get(&format!("/api/v1/communities/{community}"))
+            .await
+            .ok()?;
+        (v["members_count"] == 2).then_some(())
+    })
+    .await;
+    let (s, thread) = alice
+        .post(
+            &format!("/api/v1/communities/{community}/threads"),
+            json!({"title": "Atelier CV", "text": "Jeudi"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 201, "{thread}");
+    let (s, reply) = alice
+        .post(
+            &format!("/api/v1/community-posts/{}/replies", thread["id"]),
+            json!({"text": "J'y serai"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 201, "{reply}");
+    for (post, action) in [(&thread, "pin"), (&reply, "remove")] {
+        let (s, v) = alice
+            .post(
+                &format!("/api/v1/community-posts/{}/moderation", post["id"]),
+                json!({"action": action}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(s, 204, "{v}");
+    }
+
     // what is served, while alice has a follower and a followed account
     let http = reqwest::Client::new();
     let mut documents: Vec<(String, Value)> = vec![];
@@ -153,6 +202,11 @@ async fn served_and_sent_documents_are_valid_jsonld(backend: Backend) {
         "/orgs/atelier/followers".to_string(),
         "/orgs/atelier/following".to_string(),
         format!("/jobs/{offer_id}"),
+        "/c/entraide".to_string(),
+        "/c/entraide/outbox".to_string(),
+        "/c/entraide/followers".to_string(),
+        "/c/entraide/moderators".to_string(),
+        url_path(&thread["uri"]),
     ];
     for path in paths {
         let r = http
@@ -206,7 +260,8 @@ async fn served_and_sent_documents_are_valid_jsonld(backend: Backend) {
     }
 
     let kinds = [
-        "Accept", "Follow", "Create", "Update", "Delete", "Undo", "Reject", "Block",
+        "Accept", "Follow", "Create", "Update", "Delete", "Undo", "Reject", "Block", "Announce",
+        "Remove",
     ];
     let sent = eventually(20, "every kind of activity reached Fedify", || async {
         let received = peer.received().await.ok()?;
@@ -255,7 +310,9 @@ async fn served_and_sent_documents_are_valid_jsonld(backend: Backend) {
         assert!(activity["actor"].is_string(), "{activity}");
         let object = &activity["object"];
         match activity["type"].as_str().unwrap_or_default() {
-            "Follow" | "Delete" | "Block" => assert!(object.is_string(), "{activity}"),
+            "Follow" | "Delete" | "Block" | "Remove" => {
+                assert!(object.is_string(), "{activity}")
+            }
             "Accept" | "Reject" | "Undo" => assert!(
                 object["actor"].is_string() && object["object"].is_string(),
                 "{activity}"

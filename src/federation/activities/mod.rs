@@ -41,7 +41,6 @@ pub enum InboxActivity {
 /// The `type` values [`InboxActivity`] understands.
 pub const ACCEPTED_TYPES: &[&str] = &[
     "Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete", "Flag", "Offer", "Block",
-    "Announce", "Remove",
 ];
 
 impl InboxActivity {
