@@ -1653,6 +1653,16 @@ pub async fn member_activity(
     let Some(community_id) = community else {
         return Ok(false);
     };
+    // a message of another server's community reaches us through its group's Announce; sent
+    // to us directly (a reply that mentions one of our members), it is an ordinary post
+    let group_writes = community_id == actor.id;
+    let local = data
+        .db
+        .read(move |c| Ok(actor_model::by_id(c, community_id)?.is_some_and(|a| a.local)))
+        .await?;
+    if !local && !group_writes {
+        return Ok(false);
+    }
     let state = (**data).clone();
     let actor = actor.clone();
     crate::federation::inbox::commit(data, &id, move |conn| {

@@ -595,9 +595,9 @@ async fn gotosocial_fixtures(backend: Backend) {
 }
 both_backends!(gotosocial_fixtures);
 
-/// Lemmy: our member follows a community (`Group`), whose Accept carries extra addressing; a
-/// comment mentioning her arrives from a Lemmy user. The community's `Announce` of a `Page` is
-/// refused with a reason: FEP-1b12 groups are not supported yet (issue 8).
+/// Lemmy: our member finds a community (`Group`) and joins it; its Accept carries extra
+/// addressing; a comment mentioning her arrives from a Lemmy user; the community's `Announce`
+/// of a member's `Create(Page)` shows as a thread of the community.
 async fn lemmy_fixtures(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {
         return;
@@ -608,17 +608,26 @@ async fn lemmy_fixtures(backend: Backend) {
     let found = api(
         &app,
         &token,
-        &format!("/api/v1/accounts/lookup?handle={}", lemmy.handle("emploi")),
+        &format!(
+            "/api/v1/communities/lookup?handle={}",
+            lemmy.handle("emploi")
+        ),
     )
     .await;
     let group = found["account"].clone();
     assert_eq!(group["kind"], "group", "{group}");
     assert_eq!(group["display_name"], "Emploi et formation");
+    assert_eq!(found["access"], "open");
     let id = group["id"].as_i64().unwrap();
-    assert_eq!(
-        api_post(&app, &token, &format!("/api/v1/accounts/{id}/follow")).await,
-        200
-    );
+    let r = app
+        .http
+        .post(app.url(&format!("/api/v1/communities/{id}/join")))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"accept_charter": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
     let follow = lemmy.sent("Follow").await;
     assert!(follow["actor"].is_string() && follow["object"].is_string());
     let (s, body) = lemmy
@@ -630,7 +639,7 @@ async fn lemmy_fixtures(backend: Backend) {
         .await;
     assert_eq!(s, 202, "{body}");
     assert_eq!(
-        api(&app, &token, &format!("/api/v1/accounts/{id}")).await["following"],
+        api(&app, &token, &format!("/api/v1/communities/{id}")).await["state"],
         "accepted"
     );
 
@@ -659,7 +668,72 @@ async fn lemmy_fixtures(backend: Backend) {
     assert_eq!(comment["in_reply_to"], format!("{}/post/90311", lemmy.base));
 
     let (s, body) = lemmy.deliver(&app, "announce-create-page", &[]).await;
-    assert_eq!(s, 400, "{body}");
-    assert!(body.contains("Announce"), "{body}");
+    assert_eq!(s, 202, "{body}");
+    let threads = api(&app, &token, &format!("/api/v1/communities/{id}/threads")).await;
+    assert_eq!(
+        threads[0]["title"], "Quel modèle de CV pour une reconversion ?",
+        "{threads}"
+    );
+    assert_eq!(threads[0]["author"]["display_name"], "Lucas");
+    assert!(
+        threads[0]["content"]
+            .as_str()
+            .unwrap()
+            .contains("développement web")
+    );
 }
 both_backends!(lemmy_fixtures);
+
+/// Lemmy the other way: a Lemmy user joins our open community (Lemmy's `Follow`), gets our
+/// `Accept`, and starts a thread with Lemmy's `Create(Page)`; the thread is stored (its HTML
+/// sanitised) and the group announces the `Create` unchanged to its members' servers.
+async fn lemmy_joins_our_community(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let token = app.member("dana").await;
+    let r = app
+        .http
+        .post(app.url("/api/v1/communities"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"handle": "alternance", "name": "Alternance", "access": "open"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let community: Value = r.json().await.unwrap();
+    let id = community["account"]["id"].as_i64().unwrap();
+    let mut lemmy = Remote::start(&app, "https://lemmy.example", &["person"], "dana").await;
+    lemmy
+        .vars
+        .push(("{{OUR_GROUP}}".into(), app.url("/c/alternance")));
+
+    let (s, body) = lemmy.deliver(&app, "follow-community", &[]).await;
+    assert_eq!(s, 202, "{body}");
+    let accept = lemmy.sent("Accept").await;
+    assert_eq!(accept["actor"], app.url("/c/alternance"));
+    assert_eq!(accept["object"]["type"], "Follow");
+    let members = api(&app, &token, &format!("/api/v1/communities/{id}/members")).await;
+    assert_eq!(members.as_array().unwrap().len(), 2, "{members}");
+
+    let (s, body) = lemmy.deliver(&app, "create-page-to-community", &[]).await;
+    assert_eq!(s, 202, "{body}");
+    let threads = api(&app, &token, &format!("/api/v1/communities/{id}/threads")).await;
+    assert_eq!(
+        threads[0]["title"], "Forum de l’alternance samedi",
+        "{threads}"
+    );
+    let content = threads[0]["content"].as_str().unwrap();
+    assert!(content.contains("On peut y aller ensemble") && !content.contains("script"));
+    let announce = lemmy.sent("Announce").await;
+    assert_eq!(announce["actor"], app.url("/c/alternance"));
+    assert_eq!(
+        announce["object"]["id"],
+        "https://lemmy.example/activities/create/5b7d9f1a-3c5e-4a7b-9d1f-2e4c6a8b0d3f"
+            .replace("https://lemmy.example", &lemmy.base)
+    );
+    // unchanged: Lemmy's own properties are still there
+    assert_eq!(announce["object"]["object"]["language"]["identifier"], "fr");
+    assert!(announce["object"].get("@context").is_none());
+}
+both_backends!(lemmy_joins_our_community);

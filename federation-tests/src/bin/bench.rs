@@ -5,6 +5,10 @@
 //!   the server. Reports accepted activities per second and latency percentiles;
 //! - delivery fan-out: one post by a member followed from many remote instances (served by the
 //!   generator, one port per instance); reports the time until the last instance has it;
+//! - community ingestion: remote members (already joined) of an open community send signed
+//!   `Create(Page)` threads to its inbox; the server verifies, stores and announces each to the
+//!   community's members on two other instances. Reports accepted posts per second, latency
+//!   percentiles and the peak resident memory;
 //! - memory: resident memory once started (idle) and its peak during the inbox run.
 //!
 //! `cargo run --release -p federation-tests --bin bench -- --help`
@@ -51,6 +55,12 @@ struct Args {
     /// Skip the fan-out runs.
     #[arg(long)]
     skip_fanout: bool,
+    /// Threads sent in the timed community run (0 skips it).
+    #[arg(long, default_value_t = 10_000)]
+    community_posts: usize,
+    /// Only the community run.
+    #[arg(long)]
+    community_only: bool,
 }
 
 #[tokio::main]
@@ -144,6 +154,13 @@ async fn run(node: &PathBuf, backend: Backend, args: &Args) -> anyhow::Result<()
     let (idle, _) = memory_mib(pid);
     println!("- idle resident memory after start-up: {idle:.1} MiB");
 
+    if args.community_posts > 0 {
+        community_run(&server, pid, args).await?;
+    }
+    if args.community_only {
+        println!();
+        return Ok(());
+    }
     inbox_run(&server, pid, args).await?;
     if !args.skip_fanout {
         fanout_run(&server, "fan1k", 1000, 1).await?;
@@ -160,6 +177,8 @@ struct Seen {
     accepts: usize,
     /// When each generator port first received a Create.
     creates: HashMap<u16, Instant>,
+    /// Announces received, by generator port.
+    announces: HashMap<u16, usize>,
 }
 
 #[derive(Clone)]
@@ -215,6 +234,7 @@ async fn receive(State(g): State<Gen>, headers: HeaderMap, body: Bytes) -> Statu
         "Create" => {
             seen.creates.entry(port).or_insert_with(Instant::now);
         }
+        "Announce" => *seen.announces.entry(port).or_default() += 1,
         _ => {}
     }
     StatusCode::ACCEPTED
@@ -522,5 +542,123 @@ async fn fanout_run(
             bail!("the post did not reach every instance");
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// Remote members of an open community (on one generator instance, the senders) post threads
+/// to it; two more generator instances have one member each, who receive the announces.
+async fn community_run(server: &Instance, pid: u32, args: &Args) -> anyhow::Result<()> {
+    let owner = server.member("animatrice").await?;
+    let (status, v) = owner
+        .post(
+            "/api/v1/communities",
+            json!({"handle": "bench", "name": "Banc d'essai", "access": "open"}),
+        )
+        .await?;
+    if status != 201 {
+        bail!("community not created: {v}");
+    }
+    let group = server.url("/c/bench");
+    let inbox = url::Url::parse(&server.url("/c/bench/inbox"))?;
+    let (public, private) = keys(args.inbox_keys)?;
+    let (g, ports) = generator(3, public).await?;
+    let senders = format!("localhost:{}", ports[0]);
+    // everybody joins: the senders, and one member on each of the two other instances
+    let mut joins = vec![];
+    let mut members: Vec<(String, usize)> = (0..args.inbox_actors)
+        .map(|i| (senders.clone(), i))
+        .collect();
+    members.push((format!("localhost:{}", ports[1]), 0));
+    members.push((format!("localhost:{}", ports[2]), 0));
+    for (host, i) in &members {
+        let name = format!("u{i}");
+        let actor = format!("http://{host}/users/{name}");
+        let follow = json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "type": "Follow", "id": format!("{actor}/follows/bench"), "actor": actor, "object": group,
+        });
+        joins.push(prepare(&inbox, &key_for(&private, host, &name), &follow));
+    }
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.concurrency)
+        .build()?;
+    let total = joins.len();
+    let (_, failed) = blast(&client, &inbox, joins, 16).await;
+    if failed > 0 {
+        bail!("{failed} joins refused");
+    }
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while g.seen.lock().unwrap().accepts < total {
+        if Instant::now() > deadline {
+            bail!("the community did not accept every member");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let thread = |i: usize| {
+        let name = format!("u{}", i % args.inbox_actors);
+        let actor = format!("http://{senders}/users/{name}");
+        let page = format!("http://{senders}/pages/{i}");
+        let activity = json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "type": "Create",
+            "id": format!("{page}#create"),
+            "actor": actor,
+            "to": [group, "https://www.w3.org/ns/activitystreams#Public"],
+            "object": {
+                "type": "Page",
+                "id": page,
+                "attributedTo": actor,
+                "name": format!("Question n°{i} : préparer un entretien"),
+                "content": format!("<p>Comment vous préparez-vous ? Message n°{i}.</p>"),
+                "mediaType": "text/html",
+                "audience": group,
+                "to": [group, "https://www.w3.org/ns/activitystreams#Public"],
+            }
+        });
+        prepare(&inbox, &key_for(&private, &senders, &name), &activity)
+    };
+    let requests: Vec<Prepared> = (0..args.community_posts).map(thread).collect();
+    let server_cpu = cpu_seconds(pid);
+    let start = Instant::now();
+    let (mut lat, failed) = blast(&client, &inbox, requests, args.concurrency).await;
+    let elapsed = start.elapsed();
+    let server_cpu = cpu_seconds(pid) - server_cpu;
+    lat.sort();
+    let (_, peak) = memory_mib(pid);
+    println!(
+        "- community ingestion: {} signed Create(Page) threads from {} members, {} in flight: {:.0} accepted/s, p50 {:.1} ms, p99 {:.1} ms, {} refused; server CPU {:.0} µs per post; peak resident memory {:.1} MiB",
+        lat.len(),
+        args.inbox_actors,
+        args.concurrency,
+        lat.len() as f64 / elapsed.as_secs_f64(),
+        percentile(&lat, 0.5),
+        percentile(&lat, 0.99),
+        failed,
+        server_cpu * 1e6 / lat.len().max(1) as f64,
+        peak,
+    );
+    // every thread is announced to the members on the two other instances
+    let deadline = Instant::now() + Duration::from_secs(600);
+    loop {
+        let got: Vec<usize> = {
+            let seen = g.seen.lock().unwrap();
+            ports[1..]
+                .iter()
+                .map(|p| seen.announces.get(p).copied().unwrap_or(0))
+                .collect()
+        };
+        if got.iter().all(|n| *n >= lat.len()) {
+            println!(
+                "  announces: all {} threads reached both other instances {:.1} s after the first was sent (peak resident memory {:.1} MiB)",
+                lat.len(),
+                start.elapsed().as_secs_f64(),
+                memory_mib(pid).1
+            );
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            bail!("announces missing: {got:?} of {}", lat.len());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
