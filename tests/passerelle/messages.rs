@@ -222,6 +222,44 @@ async fn local_causes_notify(backend: Backend) {
     );
 
     // turned off: not stored
+    // communities: a request to join (managers), its acceptance, an invitation
+    let (s, c) = post(
+        &app,
+        &alice,
+        "/api/v1/communities",
+        json!({"handle": "cercle", "name": "Cercle", "access": "closed"}),
+    )
+    .await;
+    assert_eq!(s, 201, "{c}");
+    let community = c["account"]["id"].as_i64().unwrap();
+    let (s, j) = post(
+        &app,
+        &bob,
+        &format!("/api/v1/communities/{community}/join"),
+        json!({}),
+    )
+    .await;
+    assert_eq!((s, j["state"].as_str()), (200, Some("pending")));
+    assert_eq!(kinds(&app, &alice).await[0], "community_request");
+    let (s, _) = post(
+        &app,
+        &alice,
+        &format!("/api/v1/communities/{community}/members/{bob_id}"),
+        json!({"decision": "accept"}),
+    )
+    .await;
+    assert_eq!(s, 204);
+    assert_eq!(kinds(&app, &bob).await[0], "community_accepted");
+    let (s, _) = post(
+        &app,
+        &alice,
+        &format!("/api/v1/communities/{community}/invitations"),
+        json!({"username": "carol"}),
+    )
+    .await;
+    assert_eq!(s, 204);
+    assert_eq!(kinds(&app, &carol).await[0], "community_invitation");
+
     let r = app
         .http
         .put(app.url("/api/v1/notifications/settings"))
