@@ -908,3 +908,6 @@ error-access-invalid = Choose who can see and join the community.
 error-username-already-member = This person is already a member.
 error-username-banned = This person was banned from the community: lift the ban first.
 home-community-threads = In your communities
+job-post-to-community = Post this offer in a community
+hint-job-post-to-community = It becomes a conversation of the community, with a link to the offer. Only your communities are listed.
+job-post-to-community-submit = Post in the community

@@ -914,3 +914,6 @@ error-access-invalid = Choisissez qui peut voir et rejoindre la communauté.
 error-username-already-member = Cette personne est déjà membre.
 error-username-banned = Cette personne a été bannie de la communauté : levez d’abord le bannissement.
 home-community-threads = Dans vos communautés
+job-post-to-community = Publier cette offre dans une communauté
+hint-job-post-to-community = Elle devient une discussion de la communauté, avec un lien vers l’offre. Seules vos communautés sont proposées.
+job-post-to-community-submit = Publier dans la communauté

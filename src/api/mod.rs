@@ -241,6 +241,7 @@ impl Page {
         crate::communities::api::decide,
         crate::communities::api::invite,
         crate::communities::api::stats,
+        crate::jobs::api::post_to_community,
         crate::organisations::api::show,
         crate::organisations::api::list,
         crate::organisations::api::update,

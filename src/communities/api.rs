@@ -238,7 +238,7 @@ pub struct PostView {
     pub published: DateTime<Utc>,
 }
 
-fn post_view(p: &PostRow, author: &DbActor, replies: i64) -> PostView {
+pub fn post_view(p: &PostRow, author: &DbActor, replies: i64) -> PostView {
     PostView {
         id: p.id,
         uri: p.ap_id.clone(),

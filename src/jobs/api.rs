@@ -18,7 +18,7 @@ use axum::{
     http::StatusCode,
     routing::{get, post},
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub fn routes() -> Router {
     Router::new()
@@ -26,6 +26,7 @@ pub fn routes() -> Router {
         .route("/api/v1/jobs/{id}", get(show).put(update).delete(delete))
         .route("/api/v1/jobs/{id}/publish", post(publish))
         .route("/api/v1/jobs/{id}/close", post(close))
+        .route("/api/v1/jobs/{id}/communities", post(post_to_community))
         .route(
             "/api/v1/jobs/{id}/applications",
             get(applications).post(apply),
@@ -166,6 +167,28 @@ pub async fn close(
 ) -> AppResult<Json<OfferView>> {
     let offer = super::close(&data, &m, id).await?;
     Ok(Json(super::view(&data, offer.id, Some(m.actor)).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct CommunityPostInput {
+    /// The community (its account id) to post the offer into; you must be a member.
+    pub community_id: i64,
+}
+
+/// Post a published offer into a community you belong to, as a thread (recruiters).
+#[utoipa::path(post, path = "/api/v1/jobs/{id}/communities", request_body = CommunityPostInput, security(("bearer" = [])),
+    responses((status = 201, body = crate::communities::api::PostView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn post_to_community(
+    data: Data<AppState>,
+    ApiMember(m): ApiMember,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<CommunityPostInput>,
+) -> AppResult<(StatusCode, Json<crate::communities::api::PostView>)> {
+    let post = super::post_to_community(&data, &m, id, input.community_id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(crate::communities::api::post_view(&post, &m.actor, 0)),
+    ))
 }
 
 /// Apply to an offer with a message and the chosen parts of your profile.

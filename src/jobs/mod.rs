@@ -587,6 +587,64 @@ pub async fn publish(state: &AppState, member: &Member, id: i64) -> AppResult<Db
     Ok(offer)
 }
 
+/// A recruiter posts a published offer into a community they belong to, as a thread: its
+/// title, the organisation and place, the start of its description and the link to the offer.
+/// The thread then travels like any other (to the group of a remote community).
+pub async fn post_to_community(
+    state: &AppState,
+    member: &Member,
+    id: i64,
+    community_id: i64,
+) -> AppResult<crate::communities::model::PostRow> {
+    let m = member.clone();
+    let (offer, organisation) = state.db.read(move |c| team_offer(c, id, &m)).await?;
+    if offer.state != PUBLISHED {
+        return Err(AppError::invalid(
+            "community",
+            "not_published",
+            "Publish the offer before posting it in a community.",
+        ));
+    }
+    let community = crate::actors::by_id(state, community_id)
+        .await
+        .map_err(|_| AppError::NotFound("there is no such community here".into()))?;
+    let mut excerpt: String = html::strip_tags(&offer.description)
+        .trim()
+        .chars()
+        .take(600)
+        .collect();
+    if excerpt.chars().count() == 600 {
+        excerpt.push('…');
+    }
+    let place = [organisation.shown_name(), offer.location.as_str()]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let text = format!(
+        "{place}\n\n{excerpt}\n\n{}",
+        state.url(&offer_path(offer.id))
+    );
+    crate::communities::create_thread(
+        state,
+        member,
+        community,
+        crate::communities::PostInput {
+            title: Some(
+                offer
+                    .title
+                    .chars()
+                    .take(crate::communities::MAX_TITLE)
+                    .collect(),
+            ),
+            text,
+            language: offer.language_list().into_iter().next(),
+        },
+    )
+    .await
+}
+
 /// Closes a published offer: it leaves job boards here and elsewhere; its applications stay.
 pub async fn close(state: &AppState, member: &Member, id: i64) -> AppResult<DbOffer> {
     let (s, m) = (state.clone(), member.clone());

@@ -33,6 +33,7 @@ pub fn routes() -> Router {
         .route("/jobs/{id}/close", post(close))
         .route("/jobs/{id}/delete", post(delete))
         .route("/jobs/{id}/apply", post(apply))
+        .route("/jobs/{id}/community", post(post_to_community))
         .route("/jobs/{id}/applications", get(applications_page))
         .route(
             "/organisations/{handle}/jobs/new",
@@ -228,6 +229,8 @@ struct OfferPage {
     can_apply: bool,
     message: String,
     errors: FieldErrors,
+    /// The viewer's communities (id, name) a recruiter may post this published offer into.
+    communities: Vec<(i64, String)>,
 }
 
 /// `GET /jobs/{id}`: the offer's page, or its ActivityPub document for ActivityPub clients
@@ -294,6 +297,20 @@ async fn offer_page(
     } else {
         v.t(&format!("job-experience-{}", view.experience_level))
     };
+    let communities = match &v.member {
+        Some(m) if view.team && view.state == super::PUBLISHED => {
+            let me = m.actor.id;
+            v.data
+                .db
+                .read(move |c| Ok(crate::communities::model::of_member(c, me)?))
+                .await?
+                .into_iter()
+                .filter(|(r, _, _)| r.state == crate::communities::model::ACCEPTED)
+                .map(|(_, a, _)| (a.id, a.shown_name().to_string()))
+                .collect()
+        }
+        _ => vec![],
+    };
     let chosen = |s: &str| form.sections.is_empty() || form.sections.iter().any(|x| x == s);
     html_status(
         status,
@@ -315,6 +332,7 @@ async fn offer_page(
             message: form.message,
             card: offer_card(v, view),
             errors,
+            communities,
         },
     )
 }
@@ -860,4 +878,27 @@ async fn my_applications(s: SignedIn) -> WebResult {
         ctx: v.page("my-applications-title"),
         applications: list.into_iter().map(|a| application_card(v, a)).collect(),
     })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct CommunityForm {
+    community: i64,
+}
+
+/// `POST /jobs/{id}/community`: a recruiter posts the offer into one of their communities; they
+/// land on the new thread.
+async fn post_to_community(
+    s: SignedIn,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<CommunityForm>,
+) -> WebResult {
+    let v = &s.visitor;
+    let post = super::post_to_community(&v.data, &s.member, id, form.community).await?;
+    let community = actors::by_id(&v.data, post.community_id).await?;
+    Ok(see_other(&format!(
+        "{}/threads/{}",
+        crate::web::profile_path(&community),
+        post.id
+    )))
 }

@@ -341,6 +341,89 @@ async fn offers_are_written_searched_and_closed(backend: Backend) {
 }
 both_backends!(offers_are_written_searched_and_closed);
 
+/// A recruiter posts a published offer into a community they belong to: a thread with the
+/// offer's title and link; not a draft, not into a community they are not in, not by someone
+/// outside the team. (The offer page's form: `web::communities_with_forms`.)
+async fn offers_are_posted_into_communities(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let (owner, org) = organisation(&app, "nadia", "bistrot").await;
+    let other = app.member("olga").await;
+    let community = |token: String, handle: &'static str| {
+        let app = &app;
+        async move {
+            let (s, c) = app
+                .call(
+                    &token,
+                    Method::POST,
+                    "/api/v1/communities",
+                    json!({"handle": handle, "name": handle, "access": "open"}),
+                )
+                .await;
+            assert_eq!(s, 201, "{c}");
+            c["account"]["id"].as_i64().unwrap()
+        }
+    };
+    let mine = community(owner.clone(), "restauration").await;
+    let theirs = community(other.clone(), "ailleurs").await;
+    let (_, offer) = app
+        .call(
+            &owner,
+            Method::POST,
+            &format!("/api/v1/organisations/{org}/jobs"),
+            cook(),
+        )
+        .await;
+    let id = offer["id"].as_i64().unwrap();
+    let share = |token: String, community: i64| {
+        let app = &app;
+        async move {
+            app.call(
+                &token,
+                Method::POST,
+                &format!("/api/v1/jobs/{id}/communities"),
+                json!({"community_id": community}),
+            )
+            .await
+        }
+    };
+    let (s, v) = share(owner.clone(), mine).await;
+    assert_eq!(s, 422, "{v}");
+    assert_eq!(v["fields"][0]["code"], "not_published");
+    let (s, _) = app
+        .call(
+            &owner,
+            Method::POST,
+            &format!("/api/v1/jobs/{id}/publish"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let (s, _) = share(other.clone(), theirs).await;
+    assert_eq!(s, 403, "outside the team");
+    let (s, _) = share(owner.clone(), theirs).await;
+    assert_eq!(s, 403, "not a member of that community");
+    let (s, thread) = share(owner.clone(), mine).await;
+    assert_eq!(s, 201, "{thread}");
+    assert_eq!(thread["title"], "Cuisinier ou cuisinière");
+    let content = thread["content"].as_str().unwrap();
+    assert!(
+        content.contains(&app.url(&format!("/jobs/{id}"))) && content.contains("Maison bistrot"),
+        "{content}"
+    );
+    let (_, threads) = app
+        .call(
+            &other,
+            Method::GET,
+            &format!("/api/v1/communities/{mine}/threads"),
+            None,
+        )
+        .await;
+    assert_eq!(threads[0]["id"], thread["id"]);
+}
+both_backends!(offers_are_posted_into_communities);
+
 async fn offers_close_at_their_closing_date(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {
         return;

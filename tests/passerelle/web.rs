@@ -1301,6 +1301,68 @@ async fn communities_with_forms(backend: Backend) {
     let (s, page) = bob.get(&thread).await;
     assert_eq!(s, 200);
     assert!(page.contains("Premier emploi"));
+
+    // a recruiter posts a published offer into the community from the offer's page
+    let token: serde_json::Value = app
+        .http
+        .post(app.url("/api/v1/tokens"))
+        .json(&serde_json::json!({"username": "nadia", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = token["token"].as_str().unwrap();
+    let (s, org) = app
+        .call(
+            token,
+            reqwest::Method::POST,
+            "/api/v1/organisations",
+            serde_json::json!({"handle": "atelier", "name": "L'Atelier"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{org}");
+    let (s, offer) = app
+        .call(
+            token,
+            reqwest::Method::POST,
+            &format!("/api/v1/organisations/{}/jobs", org["account"]["id"]),
+            serde_json::json!({"title": "Menuisier", "description": "Atelier de menuiserie.",
+                "contract_type": "permanent", "working_time": "full_time", "location": "Lille"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{offer}");
+    let offer = offer["id"].as_i64().unwrap();
+    let (s, _) = app
+        .call(
+            token,
+            reqwest::Method::POST,
+            &format!("/api/v1/jobs/{offer}/publish"),
+            None,
+        )
+        .await;
+    assert_eq!(s, 200);
+    let (_, page) = nadia.get(&format!("/jobs/{offer}")).await;
+    let community = community_id(&app).await;
+    assert!(
+        page.contains(&format!("<option value=\"{community}\">Entraide</option>")),
+        "{page}"
+    );
+    let r = nadia
+        .submit(
+            &format!("/jobs/{offer}"),
+            &format!("/jobs/{offer}/community"),
+            &[("community", &community.to_string())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (s, page) = bob.get(&location(&r)).await;
+    assert_eq!(s, 200);
+    assert!(
+        page.contains("Menuisier") && page.contains(&format!("/jobs/{offer}")),
+        "{page}"
+    );
 }
 
 async fn community_id(app: &TestApp) -> i64 {
