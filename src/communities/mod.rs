@@ -1171,3 +1171,42 @@ pub async fn list(
         })
         .await
 }
+
+/// A message of a community `viewer` may read, by its ActivityPub id (for reports).
+pub fn readable_post(
+    conn: &mut DbConn,
+    ap_id: &str,
+    viewer: &DbActor,
+) -> AppResult<Option<PostRow>> {
+    let Some(post) = model::post_by_ap_id(conn, ap_id)? else {
+        return Ok(None);
+    };
+    let Some(community) = actor_model::by_id(conn, post.community_id)? else {
+        return Ok(None);
+    };
+    let seen = match seen(conn, community, Some(viewer)) {
+        Ok(s) => s,
+        Err(AppError::NotFound(_)) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    Ok((seen.sight >= Sight::Reader && !post.gone()).then_some(post))
+}
+
+/// An instance moderator removes a reported community message (inside their transaction): in
+/// one of our communities as its managers would (a `Remove` to the members' servers); in a
+/// remote one, hidden here.
+pub fn remove_by_moderator(conn: &mut DbConn, state: &AppState, post_id: i64) -> AppResult<()> {
+    let Some(post) = model::post(conn, post_id)? else {
+        return Ok(());
+    };
+    if post.removed_at.is_some() {
+        return Ok(());
+    }
+    model::mark_removed(conn, post.id, now())?;
+    let community = actor_model::by_id(conn, post.community_id)?
+        .ok_or_else(|| AppError::not_found("community"))?;
+    if community.local {
+        federation::send_remove(conn, state, &community, &post)?;
+    }
+    Ok(())
+}

@@ -263,6 +263,9 @@ async fn edit(
 /// A thread or a reply as the templates show it.
 pub struct PostCard {
     pub id: i64,
+    /// Its ActivityPub id and its author's account id (for reports).
+    pub ap_id: String,
+    pub author_id: i64,
     pub title: Option<String>,
     /// Sanitised HTML (empty once gone).
     pub content: String,
@@ -291,6 +294,8 @@ fn card(
     let thread = p.thread_id.unwrap_or(p.id);
     PostCard {
         id: p.id,
+        ap_id: p.ap_id.clone(),
+        author_id: author.id,
         title: p.title.clone(),
         content: if p.gone() {
             String::new()

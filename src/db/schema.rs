@@ -286,6 +286,7 @@ diesel::table! {
         resolved_by -> Nullable<BigInt>,
         resolved_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        target_object -> Nullable<Text>,
     }
 }
 

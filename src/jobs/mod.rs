@@ -587,6 +587,38 @@ pub async fn publish(state: &AppState, member: &Member, id: i64) -> AppResult<Db
     Ok(offer)
 }
 
+/// A moderator removes a reported offer (inside their transaction): a local one is closed as
+/// its team would close it (an `Update` tells the servers that have it), a received one is
+/// closed here only. Its applications stay.
+pub fn remove_by_moderator(conn: &mut DbConn, state: &AppState, offer_id: i64) -> AppResult<()> {
+    let Some(offer) = model::get(conn, offer_id)? else {
+        return Ok(());
+    };
+    if offer.state == CLOSED || offer.state == DRAFT {
+        return Ok(());
+    }
+    let offer = model::set_state(conn, offer.id, CLOSED, offer.published_at, now())?;
+    if offer.local {
+        let organisation = organisation_of(conn, &offer)?;
+        federation::send_offer(conn, state, &organisation, &offer, federation::Send::Update)?;
+    }
+    Ok(())
+}
+
+/// A published or closed offer `viewer` may see (drafts only for their team), for reports.
+pub fn reportable(conn: &mut DbConn, ap_id: &str, viewer: &DbActor) -> AppResult<Option<DbOffer>> {
+    let Some(offer) = model::by_ap_id(conn, ap_id)? else {
+        return Ok(None);
+    };
+    if offer.state == DRAFT {
+        let organisation = organisation_of(conn, &offer)?;
+        if !is_team(conn, &organisation, Some(viewer))? {
+            return Ok(None);
+        }
+    }
+    Ok(Some(offer))
+}
+
 /// A recruiter posts a published offer into a community they belong to, as a thread: its
 /// title, the organisation and place, the start of its description and the link to the offer.
 /// The thread then travels like any other (to the group of a remote community).

@@ -62,6 +62,8 @@ pub struct DbReport {
     pub resolved_by: Option<i64>,
     pub resolved_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+    /// The reported thread, reply or job offer (its ActivityPub id).
+    pub target_object: Option<String>,
 }
 
 /// A report to store.
@@ -73,6 +75,7 @@ pub struct NewReport<'a> {
     pub target_post_id: Option<i64>,
     pub reason: &'a str,
     pub forwarded: bool,
+    pub target_object: Option<&'a str>,
 }
 
 pub fn insert_report(conn: &mut DbConn, r: &NewReport) -> QueryResult<i64> {
@@ -85,6 +88,7 @@ pub fn insert_report(conn: &mut DbConn, r: &NewReport) -> QueryResult<i64> {
             reports::target_post_id.eq(r.target_post_id),
             reports::reason.eq(r.reason),
             reports::forwarded.eq(r.forwarded),
+            reports::target_object.eq(r.target_object),
             reports::state.eq("open"),
             reports::created_at.eq(now()),
         ))

@@ -27,6 +27,11 @@ pub struct ReportInput {
     /// One of its posts, if the report is about a post.
     #[serde(default)]
     pub post_id: Option<i64>,
+    /// The ActivityPub id of a community thread or reply by this account, or of a job offer of
+    /// this organisation, if the report is about one. (A community itself is reported by its
+    /// account id.)
+    #[serde(default)]
+    pub object: Option<String>,
     pub reason: String,
     /// For remote content: also tell its server (without saying who reported).
     #[serde(default)]
@@ -41,6 +46,8 @@ pub struct ReportView {
     /// The reported post's id and its ActivityPub id.
     pub post_id: Option<i64>,
     pub post_ap_id: Option<String>,
+    /// The reported community thread or reply, or job offer (ActivityPub id).
+    pub object: Option<String>,
     pub reason: String,
     /// The local member who reported; `null` for reports from other servers.
     pub reporter: Option<String>,
@@ -72,6 +79,7 @@ fn view(conn: &mut DbConn, r: DbReport) -> AppResult<ReportView> {
         account: (&actor).into(),
         post_id: r.target_post_id,
         post_ap_id,
+        object: r.target_object,
         reason: r.reason,
         reporter,
         origin: r.origin_host,
@@ -99,6 +107,41 @@ fn validate_reason(reason: &str) -> AppResult<String> {
         ));
     }
     Ok(reason.to_string())
+}
+
+/// Checks the `object` of a report: a community message by `target` or a job offer of
+/// `target`, that the reporter can see. Returns its ActivityPub id.
+fn reported_object(
+    conn: &mut DbConn,
+    object: &str,
+    target: &DbActor,
+    viewer: &DbActor,
+) -> AppResult<String> {
+    if let Some(p) = crate::communities::readable_post(conn, object, viewer)? {
+        if p.author_id != target.id {
+            return Err(AppError::invalid(
+                "object",
+                "invalid",
+                "This message is not by this account.",
+            ));
+        }
+        return Ok(p.ap_id);
+    }
+    if let Some(o) = crate::jobs::reportable(conn, object, viewer)? {
+        if o.organisation_id != target.id {
+            return Err(AppError::invalid(
+                "object",
+                "invalid",
+                "This offer is not one of this organisation's.",
+            ));
+        }
+        return Ok(o.ap_id);
+    }
+    Err(AppError::invalid(
+        "object",
+        "unknown",
+        "This is neither a community message nor a job offer known here.",
+    ))
 }
 
 /// Files a member's report, and forwards it to the content's server when asked (the `Flag` is
@@ -136,6 +179,15 @@ pub async fn report(
                     Some(post)
                 }
             };
+            let object = match input
+                .object
+                .as_deref()
+                .map(str::trim)
+                .filter(|o| !o.is_empty())
+            {
+                None => None,
+                Some(o) => Some(reported_object(conn, o, &target, &viewer)?),
+            };
             let forward = input.forward && !target.local;
             let flag_id = forward.then(|| outbox::new_id(&s.base_url, "flags").to_string());
             let id = model::insert_report(
@@ -148,6 +200,7 @@ pub async fn report(
                     target_post_id: post.as_ref().map(|p| p.id),
                     reason: &reason,
                     forwarded: forward,
+                    target_object: object.as_deref(),
                 },
             )?;
             crate::notifications::notify_staff(
@@ -157,9 +210,11 @@ pub async fn report(
                 Some(target.id),
                 None,
             )?;
+            let reported = object.clone();
             if let Some(flag_id) = flag_id {
                 let mut object = vec![target.ap_id.0.clone()];
                 object.extend(post.as_ref().map(|p| p.ap_id.0.clone()));
+                object.extend(reported.as_deref().and_then(|o| Url::parse(o).ok()));
                 let flag = Flag::new(Url::parse(&flag_id)?, &s.instance_actor, object, &reason);
                 let inbox = target
                     .shared_inbox_url
@@ -189,22 +244,37 @@ pub fn receive_report(
 ) -> AppResult<()> {
     let mut actor: Option<DbActor> = None;
     let mut post = None;
+    // a community message or a job offer: (its ActivityPub id, its author or organisation)
+    let mut other: Option<(String, i64)> = None;
     for url in objects {
         if let Some(a) = crate::actors::model::by_ap_id(conn, url.as_str())?.filter(|a| a.local) {
             actor.get_or_insert(a);
         } else if let Some(p) = posts::model::by_ap_id(conn, url.as_str())?.filter(|p| p.local) {
             post.get_or_insert(p);
+        } else if let Some(p) =
+            crate::communities::model::post_by_ap_id(conn, url.as_str())?.filter(|p| p.local)
+        {
+            other.get_or_insert((p.ap_id, p.author_id));
+        } else if let Some(o) =
+            crate::jobs::model::by_ap_id(conn, url.as_str())?.filter(|o| o.local)
+        {
+            other.get_or_insert((o.ap_id, o.organisation_id));
         }
     }
-    let target_id = match (&actor, &post) {
-        (Some(a), _) => a.id,
-        (None, Some(p)) => p.author_id,
-        (None, None) => {
+    let target_id = match (&actor, &post, &other) {
+        (Some(a), _, _) => a.id,
+        (None, Some(p), _) => p.author_id,
+        (None, None, Some((_, author))) => *author,
+        (None, None, None) => {
             return Err(AppError::NotFound(
-                "the Flag names no account or post of this server".into(),
+                "the Flag names no account, post, community message or job offer of this server"
+                    .into(),
             ));
         }
     };
+    let target_object = other
+        .filter(|(_, author)| *author == target_id)
+        .map(|(o, _)| o);
     let post_id = post.filter(|p| p.author_id == target_id).map(|p| p.id);
     let reason: String = reason.trim().chars().take(MAX_REASON).collect();
     model::insert_report(
@@ -217,6 +287,7 @@ pub fn receive_report(
             target_post_id: post_id,
             reason: &reason,
             forwarded: false,
+            target_object: target_object.as_deref(),
         },
     )?;
     crate::notifications::notify_staff(
@@ -317,9 +388,18 @@ pub async fn resolve(
             let wrong = |m: &str| Err(AppError::invalid("action", "not_applicable", m));
             match input.action {
                 Resolution::Dismiss => {}
-                Resolution::RemoveContent => match report.target_post_id {
-                    Some(post) => posts::remove_by_moderator(conn, &s, post)?,
-                    None => return wrong("This report is about an account, not a post."),
+                Resolution::RemoveContent => match (report.target_post_id, &report.target_object) {
+                    (Some(post), _) => posts::remove_by_moderator(conn, &s, post)?,
+                    (None, Some(object)) => {
+                        if let Some(p) = crate::communities::model::post_by_ap_id(conn, object)? {
+                            crate::communities::remove_by_moderator(conn, &s, p.id)?;
+                        } else if let Some(o) = crate::jobs::model::by_ap_id(conn, object)? {
+                            crate::jobs::remove_by_moderator(conn, &s, o.id)?;
+                        }
+                    }
+                    (None, None) => {
+                        return wrong("This report is about an account, not a post.");
+                    }
                 },
                 Resolution::Suspend => {
                     if !target.local || !crate::accounts::suspend(conn, target.id)? {

@@ -24,6 +24,7 @@ pub fn routes() -> Router {
         .route("/admin/reports", get(queue))
         .route("/admin/reports/{id}/resolve", post(resolve))
         .route("/admin/audit", get(audit))
+        .route("/report", get(report_form).post(report))
 }
 
 fn require(s: &SignedIn, role: Role) -> Result<(), AppError> {
@@ -141,4 +142,79 @@ async fn audit(s: SignedIn) -> WebResult {
         })
         .collect();
     html_status(StatusCode::OK, AuditPage { ctx, entries })
+}
+
+/// What is reported: an account, and maybe one of its posts or a community message or job
+/// offer (by ActivityPub id).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ReportForm {
+    account: i64,
+    post: Option<i64>,
+    object: Option<String>,
+    reason: String,
+    forward: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "moderation/report.html")]
+struct ReportPage {
+    ctx: Ctx,
+    form: ReportForm,
+    name: String,
+    handle: String,
+    remote: bool,
+    domain: String,
+    errors: FieldErrors,
+    done: bool,
+}
+
+async fn report_page(
+    s: &SignedIn,
+    form: ReportForm,
+    errors: FieldErrors,
+    done: bool,
+    status: StatusCode,
+) -> WebResult {
+    let v = &s.visitor;
+    let actor = crate::actors::by_id(&v.data, form.account).await?;
+    html_status(
+        status,
+        ReportPage {
+            ctx: v.page("report-title"),
+            name: actor.shown_name().to_string(),
+            handle: crate::web::shown_handle(&actor),
+            remote: !actor.local,
+            domain: actor.domain.clone(),
+            form,
+            errors,
+            done,
+        },
+    )
+}
+
+/// `GET /report?account=…[&post=…|&object=…]`: the report form.
+async fn report_form(s: SignedIn, Query(form): Query<ReportForm>) -> WebResult {
+    report_page(&s, form, FieldErrors::default(), false, StatusCode::OK).await
+}
+
+/// `POST /report`: files the report; the page thanks the member.
+async fn report(s: SignedIn, CsrfForm(form): CsrfForm<ReportForm>) -> WebResult {
+    let v = &s.visitor;
+    let result = reports::report(
+        &v.data,
+        &s.member,
+        reports::ReportInput {
+            account_id: form.account,
+            post_id: form.post,
+            object: form.object.clone(),
+            reason: form.reason.clone(),
+            forward: form.forward.is_some(),
+        },
+    )
+    .await;
+    match v.form_errors(result, &["reason"])? {
+        Ok(_) => report_page(&s, form, FieldErrors::default(), true, StatusCode::OK).await,
+        Err(errors) => report_page(&s, form, errors, false, StatusCode::UNPROCESSABLE_ENTITY).await,
+    }
 }

@@ -421,6 +421,62 @@ async fn offers_are_posted_into_communities(backend: Backend) {
         )
         .await;
     assert_eq!(threads[0]["id"], thread["id"]);
+
+    // the thread and the offer are reported; a moderator removes both
+    let mona = app.member("mona").await;
+    app.set_role("mona", "moderator").await;
+    let (_, me) = app.call(&owner, Method::GET, "/api/v1/me", None).await;
+    let nadia = me["account"]["id"].as_i64().unwrap();
+    let (_, offer_view) = app
+        .call(&other, Method::GET, &format!("/api/v1/jobs/{id}"), None)
+        .await;
+    for (account, object) in [
+        (nadia, thread["uri"].as_str().unwrap().to_string()),
+        (org, offer_view["ap_id"].as_str().unwrap().to_string()),
+    ] {
+        let (s, r) = app
+            .call(
+                &other,
+                Method::POST,
+                "/api/v1/reports",
+                json!({"account_id": account, "object": object, "reason": "Annonce trompeuse"}),
+            )
+            .await;
+        assert_eq!(s, 201, "{r}");
+        assert_eq!(r["object"], object.as_str());
+        let (s, v) = app
+            .call(
+                &mona,
+                Method::POST,
+                &format!("/api/v1/admin/reports/{}/resolve", r["id"]),
+                json!({"action": "remove_content"}),
+            )
+            .await;
+        assert_eq!(s, 200, "{v}");
+    }
+    let (_, threads) = app
+        .call(
+            &other,
+            Method::GET,
+            &format!("/api/v1/communities/{mine}/threads"),
+            None,
+        )
+        .await;
+    assert_eq!(threads.as_array().unwrap().len(), 0, "{threads}");
+    let (_, offer_view) = app
+        .call(&other, Method::GET, &format!("/api/v1/jobs/{id}"), None)
+        .await;
+    assert_eq!(offer_view["state"], "closed");
+    // an object that is not the account's is refused
+    let (s, v) = app
+        .call(
+            &other,
+            Method::POST,
+            "/api/v1/reports",
+            json!({"account_id": org, "object": thread["uri"], "reason": "x"}),
+        )
+        .await;
+    assert_eq!(s, 422, "{v}");
 }
 both_backends!(offers_are_posted_into_communities);
 

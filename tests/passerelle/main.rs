@@ -74,6 +74,28 @@ impl TestApp {
     }
 
     /// Registers `name` and returns an API token.
+    /// Gives the local member `name` a role (`member`, `moderator`, `admin`).
+    pub async fn set_role(&self, name: &str, role: &'static str) {
+        use diesel::prelude::*;
+        use passerelle::db::schema::{accounts, actors};
+        let name = name.to_string();
+        self.state()
+            .db
+            .write(move |c| {
+                let actor: i64 = actors::table
+                    .filter(actors::username.eq(&name))
+                    .filter(actors::local.eq(true))
+                    .select(actors::id)
+                    .get_result(c)?;
+                diesel::update(accounts::table.filter(accounts::actor_id.eq(actor)))
+                    .set(accounts::role.eq(role))
+                    .execute(c)?;
+                Ok(())
+            })
+            .await
+            .unwrap();
+    }
+
     pub async fn member(&self, name: &str) -> String {
         let r = self
             .http

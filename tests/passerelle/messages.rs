@@ -55,27 +55,6 @@ async fn kinds(app: &TestApp, token: &str) -> Vec<String> {
 }
 
 /// Gives `name` a role, as `passerelle user role` would.
-async fn set_role(app: &TestApp, name: &str, role: &'static str) {
-    use diesel::prelude::*;
-    use passerelle::db::schema::{accounts, actors};
-    let name = name.to_string();
-    app.state()
-        .db
-        .write(move |c| {
-            let actor: i64 = actors::table
-                .filter(actors::username.eq(&name))
-                .filter(actors::local.eq(true))
-                .select(actors::id)
-                .get_result(c)?;
-            diesel::update(accounts::table.filter(accounts::actor_id.eq(actor)))
-                .set(accounts::role.eq(role))
-                .execute(c)?;
-            Ok(())
-        })
-        .await
-        .unwrap();
-}
-
 /// Follows (automatic and approved), messages and reports each tell the right people; read
 /// state and per-kind settings.
 async fn local_causes_notify(backend: Backend) {
@@ -86,7 +65,7 @@ async fn local_causes_notify(backend: Backend) {
     let bob = app.member("bob").await;
     let carol = app.member("carol").await;
     let moderator = app.member("mona").await;
-    set_role(&app, "mona", "moderator").await;
+    app.set_role("mona", "moderator").await;
     let alice_id = account_id(&app, &carol, "alice").await;
     let bob_id = account_id(&app, &carol, "bob").await;
 

@@ -1302,6 +1302,40 @@ async fn communities_with_forms(backend: Backend) {
     assert_eq!(s, 200);
     assert!(page.contains("Premier emploi"));
 
+    // bob reports the thread from its page: the report names the thread, not him to nadia
+    let (_, page) = bob.get(&thread).await;
+    let start = page.find("/report?account=").expect("a report link");
+    let link = page[start..]
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&amp;", "&");
+    let fields = report_fields(&link, "Propos blessants");
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = bob.submit(&link, "/report", &fields).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("role=\"status\""));
+    let reported = app
+        .state()
+        .db
+        .read(|c| {
+            use diesel::prelude::*;
+            use passerelle::db::schema::reports;
+            Ok(reports::table
+                .select(reports::target_object)
+                .load::<Option<String>>(c)?)
+        })
+        .await
+        .unwrap();
+    assert_eq!(reported.len(), 1);
+    assert!(
+        reported[0].as_deref().unwrap().contains("/threads/"),
+        "{reported:?}"
+    );
+
     // a recruiter posts a published offer into the community from the offer's page
     let token: serde_json::Value = app
         .http
@@ -1363,6 +1397,16 @@ async fn communities_with_forms(backend: Backend) {
         page.contains("Menuisier") && page.contains(&format!("/jobs/{offer}")),
         "{page}"
     );
+}
+
+/// The fields of a report link (`/report?account=…&object=…`, decoded) and a reason.
+fn report_fields(link: &str, reason: &str) -> Vec<(String, String)> {
+    let query = link.split_once('?').map(|(_, q)| q).unwrap_or("");
+    let mut fields: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    fields.push(("reason".into(), reason.into()));
+    fields
 }
 
 async fn community_id(app: &TestApp) -> i64 {
