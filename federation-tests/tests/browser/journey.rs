@@ -40,6 +40,7 @@ async fn journey(backend: Backend) {
 
     // a visitor arrives
     browser.visit("/").await;
+    browser.check_keyboard().await;
     browser.check_the_checker().await;
     let anonymous = [
         "/",
@@ -249,6 +250,7 @@ async fn journey(backend: Backend) {
 
     // the job board, with filters
     browser.visit("/jobs").await;
+    browser.check_keyboard().await;
     browser.fill("form[action='/jobs'] #q", "cuisine").await;
     browser.click("form[action='/jobs'] summary").await;
     browser.click("#without_diploma").await;
@@ -391,6 +393,39 @@ async fn journey(backend: Backend) {
         browser.has("a[href='/admin/reports']").await,
         "sam is not staff"
     );
+    // Léa reported Bob: the report waits in the queue
+    let bob_for_lea = lea.lookup(&bob.handle).await.unwrap();
+    let (s, v) = lea
+        .post(
+            "/api/v1/reports",
+            json!({"account_id": bob_for_lea, "reason": "Des publicités à chaque message."}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 201, "{v}");
+    browser.visit("/admin/reports").await;
+    assert!(browser.main_text().await.contains("Des publicités"));
+    // a rule on a server, and a partnership proposed to B
+    browser.visit("/admin/instances").await;
+    browser.fill("#host", "spam.example").await;
+    browser.select("#policy", "silence").await;
+    browser.fill("#reason", "Trop de publicités").await;
+    browser
+        .go("form[action='/admin/instances'] button[type=submit]")
+        .await;
+    assert!(browser.main_text().await.contains("spam.example"));
+    browser.check().await;
+    browser.visit("/admin/partnerships").await;
+    browser.fill("#host", &b.domain()).await;
+    browser
+        .go("form[action='/admin/partnerships'] button[type=submit]")
+        .await;
+    assert!(
+        browser.main_text().await.contains(&b.domain()),
+        "no partnership with B: {}",
+        browser.main_text().await
+    );
+    browser.check().await;
     let admin_pages = [
         "/admin/reports",
         "/admin/instances",

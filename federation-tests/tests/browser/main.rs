@@ -13,7 +13,11 @@ mod journey;
 
 use checks::Screen;
 use driver::Driver;
-use fantoccini::Locator;
+use fantoccini::{
+    Locator,
+    actions::{InputSource, KeyAction, KeyActions},
+    key::Key,
+};
 use federation_tests::{Backend, Instance};
 use std::time::Duration;
 
@@ -223,6 +227,59 @@ impl Browser {
             }
         }
         self.pages_checked += 1;
+    }
+
+    /// Keyboard use of the page shown, which axe-core does not try: the first Tab reaches the
+    /// skip link, shown with a focus outline; Enter on it moves the focus to the content, and
+    /// the next Tab stays out of the header.
+    pub async fn check_keyboard(&mut self) {
+        let label = format!("{} [keyboard]", self.path().await);
+        self.press(Key::Tab).await;
+        let first = self
+            .client()
+            .execute(
+                "const e = document.activeElement, r = e.getBoundingClientRect(); \
+                 return {skip: e.classList.contains('skip-link'), shown: r.top >= 0 && r.bottom > 0, \
+                         outline: getComputedStyle(e).outlineStyle !== 'none'};",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if first["skip"] != true {
+            self.problems.push(format!(
+                "{label}: the first Tab does not reach the skip link"
+            ));
+            return;
+        }
+        if first["shown"] != true || first["outline"] != true {
+            self.problems.push(format!(
+                "{label}: the focused skip link is not visible with an outline: {first}"
+            ));
+        }
+        self.press(Key::Enter).await;
+        self.press(Key::Tab).await;
+        let after = self
+            .client()
+            .execute(
+                "return !document.querySelector('header').contains(document.activeElement) \
+                        && document.activeElement !== document.body",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if after != true {
+            self.problems.push(format!(
+                "{label}: after the skip link, Tab goes back to the header"
+            ));
+        }
+    }
+
+    async fn press(&self, key: Key) {
+        let key: char = key.into();
+        let actions = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+        self.client().perform_actions(actions).await.unwrap();
     }
 
     /// Saves a picture of the page shown as `<lang>-<name>.png` in `PASSERELLE_SCREENSHOTS_DIR`.
