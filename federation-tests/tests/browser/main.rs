@@ -10,6 +10,7 @@
 mod checks;
 mod driver;
 mod journey;
+mod tour;
 
 use checks::Screen;
 use driver::Driver;
