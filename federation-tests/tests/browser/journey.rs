@@ -20,16 +20,20 @@ async fn journey(backend: Backend) {
     let (a, b) = tokio::join!(instance(backend, "a"), instance(backend, "b"));
     browser.base = a.base.clone();
     let bob = b.member("bob").await.unwrap();
-    bob.send(
-        reqwest::Method::PUT,
-        "/api/v1/me/profile/draft",
-        json!({"headline": "Menuisier, formateur", "skills": ["Menuiserie"]}),
-    )
-    .await
-    .unwrap();
-    bob.post("/api/v1/me/profile/publish", json!({}))
+    let (s, v) = bob
+        .send(
+            reqwest::Method::PUT,
+            "/api/v1/me/profile/draft",
+            json!({"headline": "Menuisier, formateur", "skills": [{"name": "Menuiserie"}]}),
+        )
         .await
         .unwrap();
+    assert_eq!(s, 200, "{v}");
+    let (s, v) = bob
+        .post("/api/v1/me/profile/publish", json!({}))
+        .await
+        .unwrap();
+    assert_eq!(s, 200, "{v}");
     a.admin("sam").await.unwrap();
     let nadia = a.member("nadia").await.unwrap();
     let lea = a.member("lea").await.unwrap();
@@ -44,6 +48,7 @@ async fn journey(backend: Backend) {
     // a visitor arrives
     browser.visit("/").await;
     browser.check_keyboard().await;
+    browser.check_assets_cached().await;
     browser.check_the_checker().await;
     let anonymous = [
         "/",

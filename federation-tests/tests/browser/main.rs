@@ -71,6 +71,8 @@ pub struct Browser {
     /// Minor and moderate violations: printed, not refused.
     notes: std::collections::BTreeSet<String>,
     pub pages_checked: usize,
+    /// The heaviest HTML page seen (bytes, path), for the summary.
+    heaviest: (u64, String),
 }
 
 impl Browser {
@@ -90,6 +92,7 @@ impl Browser {
             problems: vec![],
             notes: Default::default(),
             pages_checked: 0,
+            heaviest: (0, String::new()),
         };
         b.set_screen(screen).await;
         b
@@ -209,6 +212,9 @@ impl Browser {
                 checks::MAX_HTML_BYTES
             ));
         }
+        if load.html_bytes > self.heaviest.0 {
+            self.heaviest = (load.html_bytes, path.clone());
+        }
         for url in load.foreign {
             self.problems
                 .push(format!("{label}: request to another origin: {url}"));
@@ -228,6 +234,37 @@ impl Browser {
             }
         }
         self.pages_checked += 1;
+    }
+
+    /// The style sheet and script of the page shown are served to be kept by the browser
+    /// (their URL changes with their content).
+    pub async fn check_assets_cached(&mut self) {
+        let urls = self
+            .client()
+            .execute(
+                "return [...document.querySelectorAll('link[rel=stylesheet], script[src]')] \
+                   .map(e => e.href || e.src)",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let urls: Vec<String> = serde_json::from_value(urls).unwrap();
+        assert!(!urls.is_empty(), "no style sheet or script on the page");
+        let http = reqwest::Client::new();
+        for url in urls {
+            let r = http.get(&url).send().await.unwrap();
+            let cache = r
+                .headers()
+                .get("cache-control")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string();
+            if !cache.contains("immutable") {
+                self.problems.push(format!(
+                    "{url}: not cached for good (Cache-Control: {cache:?})"
+                ));
+            }
+        }
     }
 
     /// Keyboard use of the page shown, which axe-core does not try: the first Tab reaches the
@@ -393,10 +430,14 @@ impl Browser {
             problems,
             notes,
             pages_checked,
+            heaviest,
             ..
         } = self;
         driver.stop().await;
-        eprintln!("{pages_checked} pages checked");
+        eprintln!(
+            "{pages_checked} pages checked; the heaviest HTML: {} bytes ({})",
+            heaviest.0, heaviest.1
+        );
         for note in &notes {
             eprintln!("note (minor or moderate): {note}");
         }
