@@ -58,8 +58,15 @@ impl Driver {
         let dir = tempfile::tempdir()?;
         let port = free_port()?;
         let log = std::fs::File::create(dir.path().join("chromedriver.log"))?;
+        // Chromium writes to the home folder (crash reports settings, dconf) whatever its
+        // flags: give it the temporary folder as home
+        let home = dir.path().join("home");
+        std::fs::create_dir_all(&home)?;
         let child = Command::new(&chromedriver)
             .arg(format!("--port={port}"))
+            .env("HOME", &home)
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .env("XDG_CACHE_HOME", home.join(".cache"))
             .arg("--allowed-ips=127.0.0.1")
             .stdin(Stdio::null())
             .stdout(Stdio::null())

@@ -148,6 +148,11 @@ async fn journey(backend: Backend) {
         bob_page.starts_with("/@bob@"),
         "the search did not lead to Bob's page: {bob_page}"
     );
+    let bob_text = browser.main_text().await;
+    assert!(
+        bob_text.contains("localhost:") && bob_text.contains("Menuisier"),
+        "Bob's page on A shows neither his server nor his published headline: {bob_text}"
+    );
     browser.check().await;
     browser.go("form[action^='/follow/'] button").await;
     browser.check().await;
