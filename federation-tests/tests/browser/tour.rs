@@ -50,6 +50,14 @@ impl Pictures {
             .open(&format!("/messages/{}", self.conversation))
             .await;
         browser.screenshot("messages").await;
+        // the same site on a phone, and in dark colours
+        browser.set_screen(Screen::PHONE).await;
+        browser.open("/profile/preview?as=anonymous").await;
+        browser.screenshot("phone").await;
+        browser.set_screen(Screen::DESKTOP.dark()).await;
+        browser.open("/").await;
+        browser.screenshot("dark").await;
+        browser.set_screen(Screen::DESKTOP).await;
     }
 
     /// What a visitor sees before signing up.
