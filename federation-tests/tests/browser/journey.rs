@@ -251,6 +251,16 @@ async fn journey(backend: Backend) {
     browser.go("form[action$='/publish'] button").await;
     browser.check().await;
     let own_offer_id: i64 = own_offer.trim_start_matches("/jobs/").parse().unwrap();
+    // closing the offer asks first; "Cancel" keeps it open
+    browser.click("form[action$='/close'] button").await;
+    let question = browser.client().get_alert_text().await;
+    assert!(
+        question.is_ok_and(|q| !q.is_empty()),
+        "closing an offer did not ask for confirmation"
+    );
+    browser.client().dismiss_alert().await.unwrap();
+    assert_eq!(browser.path().await, own_offer);
+    assert!(browser.has("form[action$='/close']").await);
     // Léa applies to it, so Camille has an application to read as a recruiter
     let (s, v) = lea
         .post(
