@@ -317,19 +317,35 @@ impl Instance {
         if r.status() != 201 {
             bail!("sign-up of {username} failed: {}", r.text().await?);
         }
-        let account: Value = r.json().await?;
-        let r: Value = self
+        self.sign_in(username).await
+    }
+
+    /// An API client for a member who already has an account (one who signed up in a
+    /// browser, say), with the harness's password.
+    pub async fn sign_in(&self, username: &str) -> anyhow::Result<Member> {
+        let r = self
             .http
             .post(self.url("/api/v1/tokens"))
-            .json(&json!({"username": username, "password": password}))
+            .json(&json!({"username": username, "password": PASSWORD}))
+            .send()
+            .await?;
+        if r.status() != 201 && r.status() != 200 {
+            bail!("sign-in of {username} failed: {}", r.text().await?);
+        }
+        let r: Value = r.json().await?;
+        let token = r["token"].as_str().context("no token")?.to_string();
+        let account: Value = self
+            .http
+            .get(self.url("/api/v1/me"))
+            .bearer_auth(&token)
             .send()
             .await?
             .json()
             .await?;
         Ok(Member {
             base: self.base.clone(),
-            token: r["token"].as_str().context("no token")?.to_string(),
-            id: account["id"].as_i64().context("no id")?,
+            token,
+            id: account["account"]["id"].as_i64().context("no id")?,
             handle: format!("{username}@{}", self.domain()),
             http: self.http.clone(),
         })
