@@ -36,6 +36,33 @@ async fn journey(backend: Backend) {
     assert_eq!(s, 200, "{v}");
     a.admin("sam").await.unwrap();
     let nadia = a.member("nadia").await.unwrap();
+    // communities to join: Nadia's here, with a charter and a conversation; Bob's on B
+    let (s, v) = nadia
+        .post(
+            "/api/v1/communities",
+            json!({"handle": "entraide", "name": "Entraide emploi", "access": "open",
+                   "description": "On s'aide à trouver du travail.",
+                   "charter": "Bienveillance : on répond comme on aimerait qu'on nous réponde."}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 201, "{v}");
+    let (s, v) = nadia
+        .post(
+            &format!("/api/v1/communities/{}/threads", v["account"]["id"]),
+            json!({"title": "Bienvenue", "text": "Présentez-vous en quelques mots."}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 201, "{v}");
+    let (s, v) = bob
+        .post(
+            "/api/v1/communities",
+            json!({"handle": "menuisiers", "name": "Menuisiers du Nord", "access": "open"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 201, "{v}");
     let lea = a.member("lea").await.unwrap();
     let bistrot = organisation_of(&nadia).await;
     let nadia_offer = offer_of(&nadia, bistrot, "Commis de cuisine").await;
@@ -327,8 +354,66 @@ async fn journey(backend: Backend) {
     browser.check().await;
     browser.visit("/messages/new").await;
 
-    // COMMUNITIES (issue 8, being written): join a community here once `src/communities/`
-    // has pages — open /communities, join one, and add its pages to `member_pages` below.
+    // communities: she joins Nadia's (accepting its charter), starts a conversation and answers
+    // it; she joins Bob's community on instance B; she starts her own and opens its management
+    // page
+    browser.visit("/communities").await;
+    browser.go("main a[href='/@entraide']").await;
+    browser.check().await;
+    browser.click("#accept_charter").await;
+    browser
+        .go("form[action$='/join'] button[type=submit]")
+        .await;
+    assert!(
+        browser.has("form[action$='/threads']").await,
+        "not a member after joining: {}",
+        browser.main_text().await
+    );
+    browser.fill("#title", "Premier entretien jeudi").await;
+    browser
+        .fill("#text", "Des conseils pour un entretien en cuisine ?")
+        .await;
+    browser
+        .go("form[action$='/threads'] button[type=submit]")
+        .await;
+    let community_thread = browser.path().await;
+    assert!(
+        community_thread.starts_with("/@entraide/threads/"),
+        "{community_thread}: {}",
+        browser.main_text().await
+    );
+    browser.check().await;
+    browser
+        .fill("#text", "Je réponds à ma propre question : merci !")
+        .await;
+    browser.go("form[action$='/replies'] button.primary").await;
+    assert!(browser.main_text().await.contains("merci !"));
+    let remote_community = format!("/@menuisiers@{}", b.domain());
+    browser.visit(&remote_community).await;
+    browser
+        .go("form[action$='/join'] button[type=submit]")
+        .await;
+    eventually(20, "Bob's community accepts Camille", || async {
+        let (_, v) = camille.get("/api/v1/communities").await.ok()?;
+        v.as_array()?
+            .iter()
+            .any(|c| c["account"]["username"] == "menuisiers" && c["state"] == "accepted")
+            .then_some(())
+    })
+    .await;
+    browser.visit(&remote_community).await;
+    assert!(browser.has("form[action$='/threads']").await);
+    browser.visit("/communities/new").await;
+    browser.fill("#handle", "cuisine_lyon").await;
+    browser.fill("#name", "Cuisine à Lyon").await;
+    browser
+        .fill("#charter", "On s'entraide, on se respecte.")
+        .await;
+    browser
+        .go("form[action='/communities/new'] button[type=submit]")
+        .await;
+    assert_eq!(browser.path().await, "/@cuisine_lyon");
+    browser.visit("/@cuisine_lyon/manage").await;
 
     // the rest of her pages
     for path in [
@@ -379,6 +464,11 @@ async fn journey(backend: Backend) {
         "/settings/data",
         "/settings/password",
         post_page.as_str(),
+        "/communities",
+        "/@entraide",
+        community_thread.as_str(),
+        "/communities/new",
+        "/@cuisine_lyon/manage",
     ]
     .iter()
     .map(|p| p.to_string())
