@@ -1625,56 +1625,50 @@ pub async fn member_activity(
         Some(Ok(u)) => u,
         _ => return Ok(false),
     };
+    let group = (actor.kind == "group" && raw["type"] == "Create").then_some(actor.id);
+    // the community (and whether it is ours), in one read
     let community = data
         .db
-        .read(move |c| match &object {
-            Value::String(oid) => Ok(model::post_by_ap_id(c, oid)?.map(|p| p.community_id)),
-            Value::Object(m)
-                if m.get("type")
-                    .and_then(Value::as_str)
-                    .is_some_and(|t| POST_TYPES.contains(&t)) =>
-            {
-                is_community_object(c, &object)
-            }
-            _ => Ok(None),
+        .read(move |c| {
+            let found = match &object {
+                Value::String(oid) => model::post_by_ap_id(c, oid)?.map(|p| p.community_id),
+                Value::Object(m)
+                    if m.get("type")
+                        .and_then(Value::as_str)
+                        .is_some_and(|t| POST_TYPES.contains(&t)) =>
+                {
+                    is_community_object(c, &object)?
+                }
+                _ => None,
+            };
+            let found = match (found, group) {
+                (Some(f), _) => Some(f),
+                // a group our members joined writing in its own name (not through an Announce)
+                (None, Some(g)) => has_local_member(c, g)?.then_some(g),
+                (None, None) => None,
+            };
+            Ok(match found {
+                Some(id) => Some((id, actor_model::by_id(c, id)?.is_some_and(|a| a.local))),
+                None => None,
+            })
         })
         .await?;
-    let community = match community {
-        Some(c) => Some(c),
-        // a group our members joined writing in its own name (not through an Announce)
-        None if actor.kind == "group" && raw["type"] == "Create" => {
-            let g = actor.id;
-            data.db
-                .read(move |c| Ok(has_local_member(c, g)?.then_some(g)))
-                .await?
-        }
-        None => None,
-    };
-    let Some(community_id) = community else {
+    let Some((community_id, local)) = community else {
         return Ok(false);
     };
     // a message of another server's community reaches us through its group's Announce; sent
     // to us directly (a reply that mentions one of our members), it is an ordinary post
     let group_writes = community_id == actor.id;
-    let local = data
-        .db
-        .read(move |c| Ok(actor_model::by_id(c, community_id)?.is_some_and(|a| a.local)))
-        .await?;
     if !local && !group_writes {
         return Ok(false);
     }
     let state = (**data).clone();
     let actor = actor.clone();
     crate::federation::inbox::commit(data, &id, move |conn| {
-        let local = actor_model::by_id(conn, community_id)?.is_some_and(|c| c.local);
         if !local {
-            if community_id == actor.id {
-                let json: CommunityPostJson = serde_json::from_value(raw["object"].clone())
-                    .map_err(|e| {
-                        AppError::BadRequest(format!("the message cannot be read: {e}"))
-                    })?;
-                store_post(conn, &actor, &actor, &json)?;
-            }
+            let json: CommunityPostJson = serde_json::from_value(raw["object"].clone())
+                .map_err(|e| AppError::BadRequest(format!("the message cannot be read: {e}")))?;
+            store_post(conn, &actor, &actor, &json)?;
             return Ok(());
         }
         receive_member_activity(conn, &state, &actor, community_id, raw)
