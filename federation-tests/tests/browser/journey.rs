@@ -481,6 +481,7 @@ async fn journey(backend: Backend) {
         bob_page: bob_page.clone(),
         other_offer,
         conversation,
+        community_thread: community_thread.clone(),
     };
     if full {
         for lang in ["fr", "en"] {

@@ -9,6 +9,8 @@ pub struct Pictures {
     pub bob_page: String,
     pub other_offer: i64,
     pub conversation: i64,
+    /// The page of the conversation Camille started in a community.
+    pub community_thread: String,
 }
 
 impl Pictures {
@@ -44,6 +46,10 @@ impl Pictures {
             .await;
         browser.scroll_to("#apply-title").await;
         browser.screenshot("apply").await;
+        browser.open("/@entraide").await;
+        browser.screenshot("community").await;
+        browser.open(&self.community_thread).await;
+        browser.screenshot("thread").await;
         browser.open("/notifications").await;
         browser.screenshot("notifications").await;
         browser
