@@ -171,6 +171,13 @@ pub struct CommunityPostJson {
         deserialize_with = "activitypub_federation::protocol::helpers::deserialize_skip_error"
     )]
     pub url: Option<Url>,
+    /// Mentions (other tags are ignored).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::posts::federation::tags"
+    )]
+    pub tag: Vec<crate::posts::federation::Tag>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stickied: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -191,6 +198,21 @@ impl CommunityPostJson {
             .filter(|u| u.as_str() != PUBLIC)
             .collect()
     }
+}
+
+/// The `Mention` tags of one of our posts (its text read again: mentions are not stored).
+fn mention_tags(
+    conn: &mut DbConn,
+    state: &AppState,
+    post: &PostRow,
+) -> AppResult<Vec<crate::posts::federation::Tag>> {
+    Ok(match (&post.source, post.gone()) {
+        (Some(text), false) => super::mentioned(conn, text, &state.domain)?
+            .iter()
+            .map(crate::posts::federation::Tag::mention)
+            .collect(),
+        _ => vec![],
+    })
 }
 
 /// Builds the wire form of one of our posts (`parent` is what a reply answers).
@@ -235,6 +257,7 @@ pub fn post_json(
         published: Some(post.published.and_utc()),
         updated: post.updated.map(|u| u.and_utc()),
         url: post.url.as_deref().map(url).transpose()?,
+        tag: vec![],
         stickied: post.thread_id.is_none().then_some(post.pinned),
         comments_enabled: post.thread_id.is_none().then_some(!post.locked),
     })
@@ -362,8 +385,13 @@ pub fn send_create(
     seen: &Seen,
     post: &PostRow,
     parent: Option<&PostRow>,
+    mentioned: &[DbActor],
 ) -> AppResult<()> {
-    let json = post_json(state, post, author, &seen.actor, &seen.details, parent)?;
+    let mut json = post_json(state, post, author, &seen.actor, &seen.details, parent)?;
+    json.tag = mentioned
+        .iter()
+        .map(crate::posts::federation::Tag::mention)
+        .collect();
     let mut id = url(&post.ap_id)?;
     id.set_fragment(Some("create"));
     let a = activity(
@@ -998,6 +1026,22 @@ fn store_post(
     {
         super::notify_reply(conn, p, author)?;
     }
+    let mut people = vec![];
+    for t in json.tag.iter().filter(|t| t.kind == "Mention") {
+        if let Some(href) = &t.href
+            && let Some(a) = actor_model::by_ap_id(conn, href.as_str())?
+            && a.local
+        {
+            people.push(a);
+        }
+    }
+    super::notify_mentions(
+        conn,
+        &post,
+        author,
+        &people,
+        parent.as_ref().map(|p| p.author_id),
+    )?;
     Ok(Some(post))
 }
 
@@ -1479,7 +1523,7 @@ pub async fn post_document(
                 Some(p) => model::post(c, p)?,
                 None => None,
             };
-            let json = post_json(
+            let mut json = post_json(
                 &state,
                 &post,
                 &author,
@@ -1487,6 +1531,7 @@ pub async fn post_document(
                 &seen.details,
                 parent.as_ref(),
             )?;
+            json.tag = mention_tags(c, &state, &post)?;
             Ok(Ok((page, json)))
         })
         .await?;

@@ -913,6 +913,7 @@ async fn write_post(
                 }
             };
             let at = now();
+            let people = mentioned(c, &v.text, &s.domain)?;
             let ap_id = crate::federation::outbox::new_id(&s.base_url, "threads");
             let id = model::insert_post(
                 c,
@@ -923,7 +924,7 @@ async fn write_post(
                     thread_id: thread.as_ref().map(|t| t.id),
                     parent_id: parent.as_ref().map(|p| p.id),
                     title: v.title,
-                    content: html::plain_text_to_html(&v.text),
+                    content: link_mentions(&html::plain_text_to_html(&v.text), &people, &s.domain),
                     source: Some(v.text),
                     language: v.language,
                     local: true,
@@ -943,7 +944,8 @@ async fn write_post(
             {
                 notify_reply(c, p, &me)?;
             }
-            federation::send_create(c, &s, &me, &seen, &post, parent.as_ref())?;
+            notify_mentions(c, &post, &me, &people, parent.as_ref().map(|p| p.author_id))?;
+            federation::send_create(c, &s, &me, &seen, &post, parent.as_ref(), &people)?;
             Ok(post)
         })
         .await?;
@@ -1209,4 +1211,178 @@ pub fn remove_by_moderator(conn: &mut DbConn, state: &AppState, post_id: i64) ->
         federation::send_remove(conn, state, &community, &post)?;
     }
     Ok(())
+}
+
+/// The people a local author's text mentions (`@name` for this instance, `@name@host` for
+/// others), among the actors known here: nothing is fetched for a mention.
+pub fn mentioned(conn: &mut DbConn, text: &str, domain: &str) -> AppResult<Vec<DbActor>> {
+    let mut found: Vec<DbActor> = vec![];
+    for word in text.split(|c: char| c.is_whitespace() || c == '(' || c == ')') {
+        let Some(handle) = word.strip_prefix('@') else {
+            continue;
+        };
+        let handle = handle.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '_');
+        let (user, host) = handle.split_once('@').unwrap_or((handle, domain));
+        if user.is_empty() || user.len() > 64 {
+            continue;
+        }
+        if let Some(a) = actor_model::by_handle(conn, user, host)?
+            && matches!(a.kind.as_str(), "person" | "service")
+            && !found.iter().any(|f| f.id == a.id)
+        {
+            found.push(a);
+        }
+    }
+    Ok(found)
+}
+
+/// Links the mentions of `people` in HTML made from plain text: a handle as written, standing
+/// alone (after a space, a tag or a parenthesis; not followed by a name character, so `@ana`
+/// is not found in `@anabelle` nor in `@ana@b.example`, nor inside a link's address).
+pub fn link_mentions(html: &str, people: &[DbActor], domain: &str) -> String {
+    let mut forms: Vec<(String, &DbActor)> = vec![];
+    for a in people {
+        forms.push((format!("@{}@{}", a.username, a.domain), a));
+        if a.domain == domain {
+            forms.push((format!("@{}", a.username), a));
+        }
+    }
+    let name_char = |c: char| c.is_alphanumeric() || c == '_' || c == '@';
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    'scan: while let Some(at) = rest.find('@') {
+        let before = rest[..at].chars().next_back();
+        let standalone = before.is_none_or(|c| c.is_whitespace() || c == '>' || c == '(');
+        if standalone {
+            // the longest handle written here
+            let mut best: Option<&(String, &DbActor)> = None;
+            for f in &forms {
+                if rest[at..].starts_with(f.0.as_str())
+                    && !rest[at + f.0.len()..].chars().next().is_some_and(name_char)
+                    && best.is_none_or(|b| b.0.len() < f.0.len())
+                {
+                    best = Some(f);
+                }
+            }
+            if let Some((form, a)) = best {
+                let href = a.url.clone().unwrap_or_else(|| a.ap_id.to_string());
+                out.push_str(&rest[..at]);
+                out.push_str(&format!(
+                    r#"<a href="{}" class="mention" rel="nofollow noopener noreferrer">{}</a>"#,
+                    crate::html::escape(&href),
+                    crate::html::escape(form)
+                ));
+                rest = &rest[at + form.len()..];
+                continue 'scan;
+            }
+        }
+        out.push_str(&rest[..at + 1]);
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Tells the local members a community message mentions (who can read the community), except
+/// its author and `already` told.
+pub(crate) fn notify_mentions(
+    conn: &mut DbConn,
+    post: &PostRow,
+    author: &DbActor,
+    people: &[DbActor],
+    already: Option<i64>,
+) -> AppResult<()> {
+    if !people.iter().any(|p| p.local) {
+        return Ok(());
+    }
+    let Some(community) = actor_model::by_id(conn, post.community_id)? else {
+        return Ok(());
+    };
+    let path = thread_path(conn, post)?;
+    for p in people
+        .iter()
+        .filter(|p| p.local && p.id != author.id && Some(p.id) != already)
+    {
+        let seen = match seen(conn, community.clone(), Some(p)) {
+            Ok(s) => s,
+            Err(AppError::NotFound(_)) => continue,
+            Err(e) => return Err(e),
+        };
+        if seen.sight >= Sight::Reader {
+            notifications::notify_actor(
+                conn,
+                p.id,
+                notifications::MENTION,
+                Some(author.id),
+                Some(&path),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(username: &str, domain: &str) -> DbActor {
+        let at = now();
+        DbActor {
+            id: 1,
+            ap_id: crate::federation::ApUrl(
+                url::Url::parse(&format!("https://{domain}/users/{username}")).unwrap(),
+            ),
+            kind: "person".into(),
+            local: domain == "here.example",
+            username: username.into(),
+            username_key: username.to_lowercase(),
+            domain: domain.into(),
+            display_name: String::new(),
+            summary: String::new(),
+            avatar_url: None,
+            url: Some(format!("https://{domain}/@{username}")),
+            inbox_url: String::new(),
+            shared_inbox_url: None,
+            outbox_url: None,
+            followers_url: None,
+            following_url: None,
+            public_key_pem: String::new(),
+            private_key_pem: None,
+            manually_approves_followers: false,
+            created_at: at,
+            updated_at: at,
+            last_refreshed_at: at,
+            deleted_at: None,
+        }
+    }
+
+    #[test]
+    fn mentions_are_linked_only_where_written_alone() {
+        let people = [actor("ana", "here.example"), actor("ana", "b.example")];
+        let html = crate::html::plain_text_to_html(
+            "Merci @ana et @ana@b.example ! (@ana) mais pas @anabelle ni https://x.example/@ana",
+        );
+        let linked = link_mentions(&html, &people, "here.example");
+        assert_eq!(linked.matches("class=\"mention\"").count(), 3, "{linked}");
+        assert!(linked.contains(r#"href="https://b.example/@ana" class="mention" rel="nofollow noopener noreferrer">@ana@b.example</a>"#));
+        assert!(linked.contains("@anabelle"));
+        assert!(
+            linked.contains(r#"href="https://x.example/@ana""#),
+            "{linked}"
+        );
+    }
+
+    #[test]
+    fn threads_need_a_title_and_replies_do_not() {
+        let input = |title: Option<&str>| PostInput {
+            title: title.map(Into::into),
+            text: "Bonjour".into(),
+            language: None,
+        };
+        assert!(input(None).validate(true).is_err());
+        assert!(input(Some("  ")).validate(true).is_err());
+        assert!(input(Some("Titre")).validate(true).is_ok());
+        assert!(input(None).validate(false).is_ok());
+        assert!(input(Some("x")).validate(false).unwrap().title.is_none());
+    }
 }

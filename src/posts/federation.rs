@@ -101,7 +101,7 @@ impl Tag {
 }
 
 /// Reads `tag` as one object or a list, skipping entries that are not readable tags.
-fn tags<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Tag>, D::Error> {
+pub(crate) fn tags<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Tag>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum OneOrMany {

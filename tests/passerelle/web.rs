@@ -1302,6 +1302,23 @@ async fn communities_with_forms(backend: Backend) {
     assert_eq!(s, 200);
     assert!(page.contains("Premier emploi"));
 
+    // bob starts a thread mentioning nadia: the mention is a link, and she is told
+    let r = bob
+        .submit(
+            "/@entraide",
+            &format!("/communities/{}/threads", community_id(&app).await),
+            &[
+                ("title", "Bonjour"),
+                ("text", "Merci @nadia pour l'accueil"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = bob.get(&location(&r)).await;
+    assert!(page.contains(r#"class="mention""#), "{page}");
+    let (_, page) = nadia.get("/notifications").await;
+    assert!(page.contains("/@entraide/threads/"), "{page}");
+
     // bob reports the thread from its page: the report names the thread, not him to nadia
     let (_, page) = bob.get(&thread).await;
     let start = page.find("/report?account=").expect("a report link");

@@ -167,6 +167,28 @@ async fn open_community_across_instances(backend: Backend) {
     })
     .await;
 
+    // Bob answers his thread mentioning Carla: C tells her
+    let (s, r2) = bob
+        .post(
+            &format!("/api/v1/community-posts/{thread_b}/replies"),
+            json!({"text": format!("Merci @carla@{} !", c.domain())}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 201, "{r2}");
+    assert!(
+        r2["content"]
+            .as_str()
+            .unwrap()
+            .contains("class=\"mention\""),
+        "{r2}"
+    );
+    eventually(15, "Carla is told she is mentioned", || async {
+        let (_, v) = carla.get("/api/v1/notifications").await.ok()?;
+        v.to_string().contains("\"mention\"").then_some(())
+    })
+    .await;
+
     // Nadia removes the reply on A: B hides it
     let (_, on_a_thread) = nadia
         .get(&format!("/api/v1/community-threads/{thread_a}"))
@@ -196,7 +218,7 @@ async fn open_community_across_instances(backend: Backend) {
         v["replies"]
             .as_array()?
             .iter()
-            .all(|r| r["gone"] == true)
+            .any(|r| r["uri"] == reply_uri.as_str() && r["gone"] == true)
             .then_some(())
     })
     .await;
