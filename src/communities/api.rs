@@ -460,11 +460,12 @@ pub async fn decide(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct InvitationInput {
-    /// Username of a member of this instance.
+    /// Username of a member of this instance, or `name@host` for a person of another
+    /// Passerelle instance.
     pub username: String,
 }
 
-/// Invite a member of this instance (managers).
+/// Invite someone, here or on another Passerelle instance (managers).
 #[utoipa::path(post, path = "/api/v1/communities/{id}/invitations", request_body = InvitationInput, security(("bearer" = [])),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn invite(

@@ -623,6 +623,34 @@ fn block_activity(
     }
 }
 
+/// Our community invites a person of another server: `Invite` (actor and object the group,
+/// `target` the person), to the person only.
+pub fn send_invite(
+    conn: &mut DbConn,
+    state: &AppState,
+    community: &DbActor,
+    person: &DbActor,
+) -> AppResult<()> {
+    let mut a = activity(
+        "Invite",
+        new_id(&state.base_url, "activities"),
+        community,
+        json!(community.ap_id.0),
+        community,
+        false,
+    );
+    a.to = vec![person.ap_id.0.clone()];
+    a.target = Some(IdRef(person.ap_id.0.clone()));
+    outbox::enqueue(
+        conn,
+        &state.domain,
+        community,
+        &a,
+        [person.inbox_url.clone()],
+    )?;
+    Ok(())
+}
+
 /// Our community bans a person: `Block` (with `removeData`) to the members' servers and to the
 /// person's, so everyone stops showing what they wrote here.
 pub fn send_ban(
@@ -682,7 +710,7 @@ pub fn send_unban(
 // Receiving
 
 /// Software of a server, read from its NodeInfo (`None` when it does not say).
-async fn software_of(data: &Data<AppState>, actor: &DbActor) -> Option<String> {
+pub(super) async fn software_of(data: &Data<AppState>, actor: &DbActor) -> Option<String> {
     let base = actor.ap_id.join("/.well-known/nodeinfo").ok()?;
     let links: Value = fetch_json(data, &base).await?;
     let href = links["links"]
@@ -1315,6 +1343,7 @@ fn apply_announced(
             Ok(())
         }
         "Block" if actor.id == group.id => receive_ban(conn, group, inner),
+        "Invite" if actor.id == group.id => receive_invite(conn, group, inner),
         "Undo" if actor.id == group.id => receive_unban(conn, group, inner),
         _ => Ok(()),
     }
@@ -1602,7 +1631,7 @@ pub async fn inbox(
 pub fn handles_from_group(kind: &str, json: &Value) -> bool {
     let object_type = json["object"].get("type").and_then(Value::as_str);
     match kind {
-        "Announce" | "Remove" | "Block" => true,
+        "Announce" | "Remove" | "Block" | "Invite" => true,
         "Undo" => object_type == Some("Block"),
         "Update" => object_type.is_some_and(|t| POST_TYPES.contains(&t)),
         "Delete" => {
@@ -1735,4 +1764,27 @@ fn has_local_member(conn: &mut DbConn, group: i64) -> AppResult<bool> {
             .filter(actors::local.eq(true)),
     ))
     .get_result::<bool>(conn)?)
+}
+
+/// A remote group invites one of our members (its `target`): recorded as an invitation, and
+/// the member is told. An invitation to someone already in (or banned) changes nothing.
+fn receive_invite(conn: &mut DbConn, group: &DbActor, invite: &Activity) -> AppResult<()> {
+    let Some(target) = &invite.target else {
+        return Err(AppError::BadRequest("an Invite needs a target".into()));
+    };
+    let person = actor_model::by_ap_id(conn, target.0.as_str())?
+        .filter(|a| a.local && a.kind == "person" && a.deleted_at.is_none())
+        .ok_or_else(|| AppError::NotFound(format!("no member {} here", target.0)))?;
+    if model::membership(conn, group.id, person.id)?.is_some() {
+        return Ok(());
+    }
+    model::set_membership(conn, group.id, person.id, "member", INVITED, None, now())?;
+    crate::notifications::notify_actor(
+        conn,
+        person.id,
+        crate::notifications::COMMUNITY_INVITATION,
+        Some(group.id),
+        Some(&crate::web::profile_path(group)),
+    )?;
+    Ok(())
 }

@@ -693,46 +693,79 @@ pub async fn decide(
     Ok(())
 }
 
-/// A manager invites a member of this instance (by username). Invitees of a secret community
+/// A manager invites someone: a member of this instance (`username`) or a person of another
+/// Passerelle instance (`username@host`), who gets an `Invite`. Invitees of a secret community
 /// are the only outsiders who know it exists; accepting is joining.
 pub async fn invite(
-    state: &AppState,
+    data: &activitypub_federation::config::Data<AppState>,
     manager: &Member,
     community: DbActor,
     username: &str,
 ) -> AppResult<()> {
-    let target = actors::local_by_username(state, username.trim().trim_start_matches('@'))
-        .await
-        .map_err(|_| {
-            AppError::invalid(
-                "username",
-                "unknown",
-                "Nobody has this username on this site.",
-            )
-        })?;
+    let unknown = || {
+        AppError::invalid(
+            "username",
+            "unknown",
+            "Nobody has this username on this site.",
+        )
+    };
+    let name = username.trim().trim_start_matches('@');
+    let target = if name.contains('@') {
+        let t = crate::federation::webfinger::resolve_handle(data, name)
+            .await
+            .map_err(|_| unknown())?;
+        if !t.local {
+            if t.kind != "person" {
+                return Err(unknown());
+            }
+            let details = {
+                let c = community.id;
+                data.db.read(move |conn| Ok(model::get(conn, c)?)).await?
+            };
+            if details.is_some_and(|d| d.access != "open")
+                && federation::software_of(data, &t).await.as_deref() != Some("passerelle")
+            {
+                return Err(AppError::invalid(
+                    "username",
+                    "not_private",
+                    "This person's server cannot keep a closed or secret community's content \
+                     private: only people of Passerelle servers can be invited.",
+                ));
+            }
+        }
+        t
+    } else {
+        actors::local_by_username(data, name)
+            .await
+            .map_err(|_| unknown())?
+    };
+    if target.kind != "person" {
+        return Err(unknown());
+    }
     let me = manager.actor.clone();
-    state
-        .db
+    let s = (**data).clone();
+    data.db
         .write(move |c| {
             require_manager(c, &community, &me)?;
-            match model::membership(c, community.id, target.id)?.map(|r| r.state) {
-                Some(s) if s == ACCEPTED => {
+            let row = model::membership(c, community.id, target.id)?;
+            match row.as_ref().map(|r| r.state.as_str()) {
+                Some(ACCEPTED) => {
                     return Err(AppError::invalid(
                         "username",
                         "already_member",
                         "This person is already a member.",
                     ));
                 }
-                Some(s) if s == BANNED => {
+                Some(BANNED) => {
                     return Err(AppError::invalid(
                         "username",
                         "banned",
                         "This person was banned from the community: lift the ban first.",
                     ));
                 }
-                Some(s) if s == PENDING => {
+                Some(PENDING) => {
                     // inviting someone who asked is accepting them
-                    model::set_membership(
+                    let row = model::set_membership(
                         c,
                         community.id,
                         target.id,
@@ -741,21 +774,30 @@ pub async fn invite(
                         None,
                         now(),
                     )?;
+                    if !target.local {
+                        federation::send_accept(c, &s, &community, &target, &row)?;
+                    }
                     return Ok(());
                 }
                 _ => {}
             }
             model::set_membership(c, community.id, target.id, "member", INVITED, None, now())?;
-            notifications::notify_actor(
-                c,
-                target.id,
-                notifications::COMMUNITY_INVITATION,
-                Some(me.id),
-                Some(&format!("/@{}", community.username)),
-            )?;
+            if target.local {
+                notifications::notify_actor(
+                    c,
+                    target.id,
+                    notifications::COMMUNITY_INVITATION,
+                    Some(me.id),
+                    Some(&format!("/@{}", community.username)),
+                )?;
+            } else {
+                federation::send_invite(c, &s, &community, &target)?;
+            }
             Ok(())
         })
-        .await
+        .await?;
+    delivery::wake(data);
+    Ok(())
 }
 
 /// What a member writes in a community: a thread (with a title) or a reply (without).

@@ -449,6 +449,43 @@ async fn closed_and_secret_communities(backend: Backend) {
         .unwrap();
     assert_eq!(r.status().as_u16(), 404);
 
+    // Nadia invites Bob (B) into the secret community: he is told, joins, and reads it
+    let (s, v) = nadia
+        .post(
+            &format!("/api/v1/communities/{secret_a}/invitations"),
+            json!({"username": bob.handle}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 204, "{v}");
+    let secret_b = eventually(15, "the invitation reaches B", || async {
+        let (_, v) = bob.get("/api/v1/communities").await.ok()?;
+        v.as_array()?
+            .iter()
+            .find(|c| c["account"]["username"] == "cercle_secret" && c["state"] == "invited")?
+            ["account"]["id"]
+            .as_i64()
+    })
+    .await;
+    let (_, notes) = bob.get("/api/v1/notifications").await.unwrap();
+    assert!(
+        notes.to_string().contains("community_invitation"),
+        "{notes}"
+    );
+    let (s, j) = bob
+        .post(
+            &format!("/api/v1/communities/{secret_b}/join"),
+            json!({"accept_charter": true}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 200, "{j}");
+    wait_state(&bob, secret_b, "accepted").await;
+    let (s, body) = fetch(&secret_thread_uri, Some((&b, &b.url("/actor")))).await;
+    assert_eq!(s, 200, "{body}");
+    // C still learns nothing
+    outsider_gets_404(&a.url("/c/cercle_secret"), &c).await;
+
     // Bob is banned: his server's next fetch gets nothing
     let (s, _) = nadia
         .post(
