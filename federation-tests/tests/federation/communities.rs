@@ -120,6 +120,29 @@ async fn open_community_across_instances(backend: Backend) {
         .unwrap();
     assert_eq!(members.as_array().unwrap().len(), 3, "{members}");
 
+    // the managers change the charter: the members' servers get the group's Update
+    let (s, v) = nadia
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/communities/{on_a}"),
+            json!({"name": "Entraide emploi", "description": "Entraide entre chercheurs d’emploi",
+                   "charter": "Bienveillance, respect, et pas de publicité.", "access": "open",
+                   "language": "fr"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 200, "{v}");
+    eventually(15, "the new charter reaches C", || async {
+        let (_, v) = carla
+            .get(&format!("/api/v1/communities/{on_c}"))
+            .await
+            .ok()?;
+        (v["charter"].as_str()?.contains("pas de publicité")
+            && v["account"]["display_name"] == "Entraide emploi")
+            .then_some(())
+    })
+    .await;
+
     // Bob (B) starts a thread: A stores it and announces it to C
     let (s, t) = bob
         .post(
