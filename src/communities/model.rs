@@ -250,6 +250,7 @@ pub fn member_inboxes(conn: &mut DbConn, community: i64) -> QueryResult<Vec<Stri
         .filter(actors::local.eq(false))
         .filter(actors::deleted_at.is_null())
         .select((actors::inbox_url, actors::shared_inbox_url))
+        .distinct()
         .load(conn)?;
     let mut inboxes: Vec<String> = rows.into_iter().map(|(i, s)| s.unwrap_or(i)).collect();
     inboxes.sort();

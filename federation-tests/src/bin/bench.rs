@@ -7,8 +7,9 @@
 //!   generator, one port per instance); reports the time until the last instance has it;
 //! - community ingestion: remote members (already joined) of an open community send signed
 //!   `Create(Page)` threads to its inbox; the server verifies, stores and announces each to the
-//!   community's members on two other instances. Reports accepted posts per second, latency
-//!   percentiles and the peak resident memory;
+//!   community's followers on two other instances (the posting members' own, and one more;
+//!   `--community-instances 3` adds a third that has no poster). Reports accepted posts per
+//!   second, latency percentiles and the peak resident memory;
 //! - memory: resident memory once started (idle) and its peak during the inbox run.
 //!
 //! `cargo run --release -p federation-tests --bin bench -- --help`
@@ -61,6 +62,10 @@ struct Args {
     /// Only the community run.
     #[arg(long)]
     community_only: bool,
+    /// Instances following the community: the posting members' own, plus one member on each
+    /// of the others.
+    #[arg(long, default_value_t = 2)]
+    community_instances: usize,
 }
 
 #[tokio::main]
@@ -546,7 +551,8 @@ async fn fanout_run(
 }
 
 /// Remote members of an open community (on one generator instance, the senders) post threads
-/// to it; two more generator instances have one member each, who receive the announces.
+/// to it; the other generator instances have one member each. Every instance receives the
+/// announces.
 async fn community_run(server: &Instance, pid: u32, args: &Args) -> anyhow::Result<()> {
     let owner = server.member("animatrice").await?;
     let (status, v) = owner
@@ -561,15 +567,17 @@ async fn community_run(server: &Instance, pid: u32, args: &Args) -> anyhow::Resu
     let group = server.url("/c/bench");
     let inbox = url::Url::parse(&server.url("/c/bench/inbox"))?;
     let (public, private) = keys(args.inbox_keys)?;
-    let (g, ports) = generator(3, public).await?;
+    let instances = args.community_instances.max(1);
+    let (g, ports) = generator(instances, public).await?;
     let senders = format!("localhost:{}", ports[0]);
     // everybody joins: the senders, and one member on each of the two other instances
     let mut joins = vec![];
     let mut members: Vec<(String, usize)> = (0..args.inbox_actors)
         .map(|i| (senders.clone(), i))
         .collect();
-    members.push((format!("localhost:{}", ports[1]), 0));
-    members.push((format!("localhost:{}", ports[2]), 0));
+    for port in &ports[1..] {
+        members.push((format!("localhost:{port}"), 0));
+    }
     for (host, i) in &members {
         let name = format!("u{i}");
         let actor = format!("http://{host}/users/{name}");
@@ -626,9 +634,10 @@ async fn community_run(server: &Instance, pid: u32, args: &Args) -> anyhow::Resu
     lat.sort();
     let (_, peak) = memory_mib(pid);
     println!(
-        "- community ingestion: {} signed Create(Page) threads from {} members, {} in flight: {:.0} accepted/s, p50 {:.1} ms, p99 {:.1} ms, {} refused; server CPU {:.0} µs per post; peak resident memory {:.1} MiB",
+        "- community ingestion: {} signed Create(Page) threads from {} members, announced to {} instances, {} in flight: {:.0} accepted/s, p50 {:.1} ms, p99 {:.1} ms, {} refused; server CPU {:.0} µs per post; peak resident memory {:.1} MiB",
         lat.len(),
         args.inbox_actors,
+        ports.len(),
         args.concurrency,
         lat.len() as f64 / elapsed.as_secs_f64(),
         percentile(&lat, 0.5),
@@ -637,20 +646,21 @@ async fn community_run(server: &Instance, pid: u32, args: &Args) -> anyhow::Resu
         server_cpu * 1e6 / lat.len().max(1) as f64,
         peak,
     );
-    // every thread is announced to the members on the two other instances
+    // every thread is announced to every instance with members
     let deadline = Instant::now() + Duration::from_secs(600);
     loop {
         let got: Vec<usize> = {
             let seen = g.seen.lock().unwrap();
-            ports[1..]
+            ports
                 .iter()
                 .map(|p| seen.announces.get(p).copied().unwrap_or(0))
                 .collect()
         };
         if got.iter().all(|n| *n >= lat.len()) {
             println!(
-                "  announces: all {} threads reached both other instances {:.1} s after the first was sent (peak resident memory {:.1} MiB)",
+                "  announces: all {} threads reached the {} following instances {:.1} s after the first was sent (peak resident memory {:.1} MiB)",
                 lat.len(),
+                ports.len(),
                 start.elapsed().as_secs_f64(),
                 memory_mib(pid).1
             );
