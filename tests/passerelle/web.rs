@@ -92,7 +92,7 @@ async fn sign_up_edit_profile_and_post(backend: Backend) {
 
     b.sign_up("camille").await;
     let (_, home) = b.get("/").await;
-    assert!(home.contains("Écrire un message"), "{home}");
+    assert!(home.contains("Partager une nouvelle"), "{home}");
     assert!(
         home.contains("Trouver une personne à suivre"),
         "empty feed hint: {home}"
