@@ -198,3 +198,17 @@ pub fn free_handle(conn: &mut DbConn, id: i64) -> QueryResult<usize> {
         .set(actors::username_key.eq(format!("~replaced~{id}")))
         .execute(conn)
 }
+
+/// When each local actor of `kind` created since `since` was created.
+pub fn local_created_since(
+    conn: &mut DbConn,
+    kind: &str,
+    since: NaiveDateTime,
+) -> QueryResult<Vec<NaiveDateTime>> {
+    actors::table
+        .filter(actors::local.eq(true))
+        .filter(actors::kind.eq(kind))
+        .filter(actors::created_at.ge(since))
+        .select(actors::created_at)
+        .load(conn)
+}

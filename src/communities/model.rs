@@ -491,3 +491,15 @@ pub fn join_dates(conn: &mut DbConn, community: i64) -> QueryResult<Vec<NaiveDat
         .order(community_members::joined_at.asc())
         .load(conn)
 }
+
+/// When each local community message written since `since` was published.
+pub fn local_published_since(
+    conn: &mut DbConn,
+    since: NaiveDateTime,
+) -> QueryResult<Vec<NaiveDateTime>> {
+    community_posts::table
+        .filter(community_posts::local.eq(true))
+        .filter(community_posts::published.ge(since))
+        .select(community_posts::published)
+        .load(conn)
+}

@@ -437,3 +437,15 @@ pub fn answers_to(conn: &mut DbConn, application: i64) -> QueryResult<Vec<DbAnsw
         .select(DbAnswer::as_select())
         .load(conn)
 }
+
+/// When each local offer published since `since` was first published.
+pub fn local_published_since(
+    conn: &mut DbConn,
+    since: NaiveDateTime,
+) -> QueryResult<Vec<NaiveDateTime>> {
+    job_offers::table
+        .filter(job_offers::local.eq(true))
+        .filter(job_offers::published_at.ge(since))
+        .select(job_offers::published_at.assume_not_null())
+        .load(conn)
+}

@@ -3,6 +3,7 @@
 //! action.
 
 pub mod api;
+pub mod dashboard;
 pub mod model;
 pub mod reports;
 pub mod web;

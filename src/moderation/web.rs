@@ -24,10 +24,11 @@ pub fn routes() -> Router {
         .route("/admin/reports", get(queue))
         .route("/admin/reports/{id}/resolve", post(resolve))
         .route("/admin/audit", get(audit))
+        .route("/admin", get(super::dashboard::page))
         .route("/report", get(report_form).post(report))
 }
 
-fn require(s: &SignedIn, role: Role) -> Result<(), AppError> {
+pub(super) fn require(s: &SignedIn, role: Role) -> Result<(), AppError> {
     if s.member.role() >= role {
         Ok(())
     } else {

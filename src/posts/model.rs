@@ -208,3 +208,15 @@ pub fn count_local(conn: &mut DbConn) -> QueryResult<i64> {
         .count()
         .get_result(conn)
 }
+
+/// When each local post written since `since` was published.
+pub fn local_published_since(
+    conn: &mut DbConn,
+    since: NaiveDateTime,
+) -> QueryResult<Vec<NaiveDateTime>> {
+    posts::table
+        .filter(posts::local.eq(true))
+        .filter(posts::published.ge(since))
+        .select(posts::published)
+        .load(conn)
+}

@@ -247,6 +247,9 @@ pub fn shown_handle(actor: &DbActor) -> String {
 
 /// A post as the templates show it.
 pub struct PostCard {
+    /// The post's and its author's ids here (for reports).
+    pub id: i64,
+    pub author_id: i64,
     /// Path of the post's page here (local posts), or its address on its own server.
     pub link: String,
     pub local: bool,
@@ -276,6 +279,8 @@ impl PostCard {
             None => post.url.clone().unwrap_or_else(|| post.ap_id.to_string()),
         };
         PostCard {
+            id: post.id,
+            author_id: author.id,
             link,
             local: post.local,
             uuid,

@@ -1100,6 +1100,7 @@ async fn administration_pages(backend: Backend) {
         .await
         .unwrap();
     for path in [
+        "/admin",
         "/admin/instances",
         "/admin/partnerships",
         "/admin/reports",
@@ -1111,9 +1112,17 @@ async fn administration_pages(backend: Backend) {
         assert_eq!(status, StatusCode::OK, "{path}: {page}");
     }
     let (_, home) = admin.get("/").await;
-    assert!(home.contains(r#"href="/admin/reports""#));
+    assert!(home.contains(r#"href="/admin""#));
     let (_, home) = member.get("/").await;
-    assert!(!home.contains(r#"href="/admin/reports""#));
+    assert!(!home.contains(r#"href="/admin""#));
+    // the dashboard: figures, one chart per series with its table, the delivery queue
+    let (_, dashboard) = admin.get("/admin").await;
+    assert_eq!(
+        dashboard.matches(r#"<svg class="chart""#).count(),
+        4,
+        "{dashboard}"
+    );
+    assert!(dashboard.contains("<table>"));
 
     // a rule: refused when the name is not one, saved, exported, removed
     let r = admin

@@ -503,10 +503,7 @@ async fn journey(backend: Backend) {
     browser
         .go("form[action='/login'] button[type=submit]")
         .await;
-    assert!(
-        browser.has("a[href='/admin/reports']").await,
-        "sam is not staff"
-    );
+    assert!(browser.has("a[href='/admin']").await, "sam is not staff");
     // Léa reported Bob: the report waits in the queue
     let bob_for_lea = lea.lookup(&bob.handle).await.unwrap();
     let (s, v) = lea
@@ -540,7 +537,10 @@ async fn journey(backend: Backend) {
         browser.main_text().await
     );
     browser.check().await;
+    browser.visit("/admin").await;
+    assert!(browser.has("svg.chart").await);
     let admin_pages = [
+        "/admin",
         "/admin/reports",
         "/admin/instances",
         "/admin/partnerships",
