@@ -75,7 +75,6 @@ fn public() -> Url {
 
 /// The document of a local community.
 pub fn group_document(
-    conn: &mut DbConn,
     state: &AppState,
     actor: &DbActor,
     details: &CommunityRow,
@@ -97,7 +96,6 @@ pub fn group_document(
         if let Some(l) = &details.language {
             map.insert("contentMap".into(), json!({ l: actor.summary }));
         }
-        let _ = conn;
     }
     Ok(v)
 }
@@ -217,7 +215,6 @@ fn mention_tags(
 
 /// Builds the wire form of one of our posts (`parent` is what a reply answers).
 pub fn post_json(
-    state: &AppState,
     post: &PostRow,
     author: &DbActor,
     community: &DbActor,
@@ -230,7 +227,6 @@ pub fn post_json(
     } else {
         (vec![group.clone()], vec![])
     };
-    let _ = state;
     Ok(CommunityPostJson {
         kind: if post.thread_id.is_none() {
             "Page"
@@ -387,7 +383,7 @@ pub fn send_create(
     parent: Option<&PostRow>,
     mentioned: &[DbActor],
 ) -> AppResult<()> {
-    let mut json = post_json(state, post, author, &seen.actor, &seen.details, parent)?;
+    let mut json = post_json(post, author, &seen.actor, &seen.details, parent)?;
     json.tag = mentioned
         .iter()
         .map(crate::posts::federation::Tag::mention)
@@ -462,7 +458,7 @@ pub fn send_thread_update(
     let details = details_of(conn, community)?;
     let author =
         actor_model::by_id(conn, post.author_id)?.ok_or_else(|| AppError::not_found("author"))?;
-    let json = post_json(state, post, &author, community, &details, None)?;
+    let json = post_json(post, &author, community, &details, None)?;
     let a = activity(
         "Update",
         new_id(&state.base_url, "activities"),
@@ -483,7 +479,7 @@ pub fn send_group_update(
     community: &DbActor,
     details: &CommunityRow,
 ) -> AppResult<()> {
-    let doc = group_document(conn, state, community, details)?;
+    let doc = group_document(state, community, details)?;
     let a = activity(
         "Update",
         new_id(&state.base_url, "activities"),
@@ -565,19 +561,9 @@ pub fn send_accept(
     person: &DbActor,
     row: &MemberRow,
 ) -> AppResult<()> {
-    let accept = Accept::new(
-        new_id(&state.base_url, "activities"),
-        community,
-        follow_of(state, row, person, community),
-    );
-    outbox::enqueue(
-        conn,
-        &state.domain,
-        community,
-        &accept,
-        [person.inbox_url.clone()],
-    )?;
-    Ok(())
+    let follow = follow_of(state, row, person, community);
+    let accept = Accept::new(new_id(&state.base_url, "activities"), community, follow);
+    answer(conn, state, community, person, &accept)
 }
 
 /// Our community refuses (or removes) a remote person.
@@ -588,16 +574,24 @@ pub fn send_reject(
     person: &DbActor,
     row: &MemberRow,
 ) -> AppResult<()> {
-    let reject = Reject::new(
-        new_id(&state.base_url, "activities"),
-        community,
-        follow_of(state, row, person, community),
-    );
+    let follow = follow_of(state, row, person, community);
+    let reject = Reject::new(new_id(&state.base_url, "activities"), community, follow);
+    answer(conn, state, community, person, &reject)
+}
+
+/// Queues the group's answer to a person's `Follow`, for that person only.
+fn answer(
+    conn: &mut DbConn,
+    state: &AppState,
+    community: &DbActor,
+    person: &DbActor,
+    activity: &impl Serialize,
+) -> AppResult<()> {
     outbox::enqueue(
         conn,
         &state.domain,
         community,
-        &reject,
+        activity,
         [person.inbox_url.clone()],
     )?;
     Ok(())
@@ -1302,7 +1296,7 @@ fn apply_announced(
                 Some(other) if other != group.id => Err(AppError::BadRequest(
                     "the announced message is not addressed to this group".into(),
                 )),
-                _ => store_post_remote(conn, actor, group, &json),
+                _ => store_post(conn, actor, group, &json).map(|_| ()),
             }
         }
         "Update" if inner.object.get("type").and_then(Value::as_str) == Some("Group") => Ok(()),
@@ -1347,15 +1341,6 @@ fn apply_announced(
         "Undo" if actor.id == group.id => receive_unban(conn, group, inner),
         _ => Ok(()),
     }
-}
-
-fn store_post_remote(
-    conn: &mut DbConn,
-    author: &DbActor,
-    group: &DbActor,
-    json: &CommunityPostJson,
-) -> AppResult<()> {
-    store_post(conn, author, group, json).map(|_| ())
 }
 
 /// The remote group banned someone: one of our members loses their membership (and, with
@@ -1413,11 +1398,7 @@ pub async fn group(
     if !wants_activity_json(&headers) {
         return Ok(Redirect::to(&format!("/@{}", seen.actor.username)).into_response());
     }
-    let state = (*data).clone();
-    let doc = data
-        .db
-        .read(move |c| group_document(c, &state, &seen.actor, &seen.details))
-        .await?;
+    let doc = group_document(&data, &seen.actor, &seen.details)?;
     Ok(activity_json(group_context(), &doc))
 }
 
@@ -1472,21 +1453,13 @@ pub async fn outbox(
     Path(handle): Path<String>,
 ) -> AppResult<Response> {
     let seen = served(&data, &handle, requester).await?;
-    let state = (*data).clone();
     let id = seen.actor.outbox_url.clone().unwrap_or_default();
     let items = data
         .db
         .read(move |c| {
             let mut items = vec![];
             for item in super::threads_of(c, &seen, 0, 20)? {
-                let json = post_json(
-                    &state,
-                    &item.thread,
-                    &item.author,
-                    &seen.actor,
-                    &seen.details,
-                    None,
-                )?;
+                let json = post_json(&item.thread, &item.author, &seen.actor, &seen.details, None)?;
                 let mut create_id = url(&item.thread.ap_id)?;
                 create_id.set_fragment(Some("create"));
                 let mut create = activity(
@@ -1552,14 +1525,7 @@ pub async fn post_document(
                 Some(p) => model::post(c, p)?,
                 None => None,
             };
-            let mut json = post_json(
-                &state,
-                &post,
-                &author,
-                &seen.actor,
-                &seen.details,
-                parent.as_ref(),
-            )?;
+            let mut json = post_json(&post, &author, &seen.actor, &seen.details, parent.as_ref())?;
             json.tag = mention_tags(c, &state, &post)?;
             Ok(Ok((page, json)))
         })

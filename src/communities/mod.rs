@@ -110,16 +110,7 @@ impl CommunityInput {
                 format!("The charter has at most {MAX_CHARTER} characters."),
             ));
         }
-        let language = Some(self.language.trim().to_string()).filter(|l| !l.is_empty());
-        if let Some(l) = &language
-            && !crate::posts::valid_language(l)
-        {
-            errors.push(FieldError::new(
-                "language",
-                "invalid",
-                "The language must be a language code such as fr or en.",
-            ));
-        }
+        let language = language_of(&mut errors, Some(self.language));
         let access = match self.access.trim() {
             "" => "open".to_string(),
             a if ACCESS.contains(&a) => a.to_string(),
@@ -145,6 +136,23 @@ impl CommunityInput {
             access,
         })
     }
+}
+
+/// A language tag as written (trimmed; `None` when blank), or an error on `language`.
+fn language_of(errors: &mut Vec<FieldError>, value: Option<String>) -> Option<String> {
+    let language = value
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty());
+    if let Some(l) = &language
+        && !crate::posts::valid_language(l)
+    {
+        errors.push(FieldError::new(
+            "language",
+            "invalid",
+            "The language must be a language code such as fr or en.",
+        ));
+    }
+    language
 }
 
 /// Local URL path of a community's actor.
@@ -519,11 +527,8 @@ pub async fn leave(state: &AppState, member: &Member, community: DbActor) -> App
     Ok(())
 }
 
-fn count_owners(conn: &mut DbConn, community: i64) -> AppResult<usize> {
-    Ok(model::members(conn, community, ACCEPTED, 10_000)?
-        .iter()
-        .filter(|(r, _)| r.role == "owner")
-        .count())
+fn count_owners(conn: &mut DbConn, community: i64) -> AppResult<i64> {
+    Ok(model::count_owners(conn, community)?)
 }
 
 /// What a manager decides about someone.
@@ -854,19 +859,7 @@ impl PostInput {
                 format!("A message has at most {MAX_TEXT} characters."),
             ));
         }
-        let language = self
-            .language
-            .map(|l| l.trim().to_string())
-            .filter(|l| !l.is_empty());
-        if let Some(l) = &language
-            && !crate::posts::valid_language(l)
-        {
-            errors.push(FieldError::new(
-                "language",
-                "invalid",
-                "The language must be a language code such as fr or en.",
-            ));
-        }
+        let language = language_of(&mut errors, self.language);
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors));
         }

@@ -232,6 +232,15 @@ pub fn members(
         .load(conn)
 }
 
+pub fn count_owners(conn: &mut DbConn, community: i64) -> QueryResult<i64> {
+    community_members::table
+        .filter(community_members::community_id.eq(community))
+        .filter(community_members::state.eq(ACCEPTED))
+        .filter(community_members::role.eq("owner"))
+        .count()
+        .get_result(conn)
+}
+
 pub fn count_members(conn: &mut DbConn, community: i64) -> QueryResult<i64> {
     community_members::table
         .filter(community_members::community_id.eq(community))
