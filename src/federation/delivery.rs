@@ -9,8 +9,9 @@
 //!   `federation.unreachable_after` is marked unreachable; it keeps its queue, is still tried at
 //!   the capped delay, and is resumed as soon as it answers or sends us an activity.
 //! - A refusal (other 4xx) drops that one activity: resending the same bytes cannot succeed.
-//! - A delivery row is deleted only after the server accepted it, so a crash at any moment
-//!   leads at worst to one resend, which receivers dedupe by activity id.
+//! - A delivery row is deleted only after the server accepted it (the rows of a batch of up to
+//!   32 together, after the batch), so a crash at any moment leads at worst to resending that
+//!   batch, which receivers dedupe by activity id.
 
 use super::signatures::{SigningKey, sign_post};
 use crate::{
@@ -245,49 +246,64 @@ async fn serve_instance(state: AppState, instance_id: i64, host: String) {
             let _ = release(&state, instance_id).await;
             return;
         }
-        // after the last row of a short batch the queue is most likely empty: that row's
-        // bookkeeping also releases the server (and the worker is woken in case a new delivery
-        // arrived meanwhile), saving two round trips per server in a fan-out
+        // after a short batch the queue is most likely empty: the batch's bookkeeping also
+        // releases the server (and the worker is woken in case a new delivery arrived
+        // meanwhile), saving two round trips per server in a fan-out
         let short = batch.len() < BATCH;
-        let count = batch.len();
-        for (i, pending) in batch.into_iter().enumerate() {
-            let release_after = short && i + 1 == count;
+        let mut delivered: Vec<i64> = Vec::with_capacity(batch.len());
+        let mut failed = None;
+        let mut stop = false;
+        for pending in batch {
             if renewed.elapsed() > renew_every {
                 if !renew_lease(&state, instance_id).await {
-                    return; // another node took over after our lease expired
+                    stop = true; // another node took over after our lease expired
+                    break;
                 }
                 renewed = std::time::Instant::now();
             }
-            let outcome = send(&state, &mut keys, &pending).await;
-            let result = match outcome {
+            match send(&state, &mut keys, &pending).await {
                 Outcome::Delivered => {
                     state.metrics.delivery_sent(&host);
-                    let first = !delivered_any;
-                    delivered_any = true;
-                    let r = delete_delivery(&state, pending.id, instance_id, first, release_after)
-                        .await;
-                    if release_after && r.is_ok() {
-                        wake(&state);
-                        return;
-                    }
-                    r
+                    delivered.push(pending.id);
                 }
                 Outcome::Refused(reason) => {
                     tracing::info!("delivery to {} refused, dropped: {reason}", pending.inbox);
                     state.metrics.delivery_failed(&host, "refused");
-                    record_refusal(&state, instance_id, pending.id, reason).await
+                    if let Err(e) = record_refusal(&state, instance_id, pending.id, reason).await {
+                        tracing::warn!("delivery to {host}: cannot record outcome: {e}");
+                        stop = true;
+                        break;
+                    }
                 }
                 Outcome::Failed(reason) => {
                     tracing::info!("delivery to {} failed, will retry: {reason}", pending.inbox);
                     state.metrics.delivery_failed(&host, "retry");
-                    let _ = record_failure(&state, instance_id, pending.id, reason).await;
-                    return;
+                    failed = Some((pending.id, reason));
+                    break;
                 }
-            };
-            if let Err(e) = result {
-                tracing::warn!("delivery to {host}: cannot record outcome: {e}");
-                return;
             }
+        }
+        // what the server accepted leaves the queue in one write per batch
+        let first = !delivered_any && !delivered.is_empty();
+        delivered_any |= !delivered.is_empty();
+        let release_now = short && !stop && failed.is_none();
+        if (!delivered.is_empty() || release_now)
+            && let Err(e) =
+                delete_deliveries(&state, delivered, instance_id, first, release_now).await
+        {
+            tracing::warn!("delivery to {host}: cannot record outcome: {e}");
+            return;
+        }
+        if let Some((id, reason)) = failed {
+            let _ = record_failure(&state, instance_id, id, reason).await;
+            return;
+        }
+        if stop {
+            return;
+        }
+        if release_now {
+            wake(&state);
+            return;
         }
     }
 }
@@ -381,12 +397,12 @@ async fn renew_lease(state: &AppState, instance_id: i64) -> bool {
         .unwrap_or(false)
 }
 
-/// A delivered activity leaves the queue; the first success of a run also clears the server's
-/// failure state (so a later failure in the same run starts a fresh backoff); `release` also
-/// gives the server back.
-async fn delete_delivery(
+/// Delivered activities leave the queue (one statement for a batch); the first success of a
+/// run also clears the server's failure state (so a later failure in the same run starts a
+/// fresh backoff); `release` also gives the server back.
+async fn delete_deliveries(
     state: &AppState,
-    delivery_id: i64,
+    delivered: Vec<i64>,
     instance_id: i64,
     first_success: bool,
     release: bool,
@@ -395,7 +411,10 @@ async fn delete_delivery(
     state
         .db
         .write(move |conn| {
-            diesel::delete(deliveries::table.find(delivery_id)).execute(conn)?;
+            if !delivered.is_empty() {
+                diesel::delete(deliveries::table.filter(deliveries::id.eq_any(&delivered)))
+                    .execute(conn)?;
+            }
             match (first_success, release) {
                 // the common case of a fan-out, in one statement
                 (true, true) => {
