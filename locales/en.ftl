@@ -74,6 +74,19 @@ post-visibility-followers = Only the people who follow me
 post-visibility-fixed = Who can read it: { $visibility } (this cannot change any more)
 post-visibility-tag-followers = For followers
 post-visibility-tag-unlisted = Not promoted
+post-reposted-by = Reposted by
+post-likes = { $count ->
+    [one] { $count } like
+   *[other] { $count } likes
+}
+post-reposts = { $count ->
+    [one] { $count } repost
+   *[other] { $count } reposts
+}
+post-like = Like
+post-unlike = Unlike
+post-repost = Repost to my followers
+post-unrepost = Undo repost
 post-edited = Edited
 post-edit = Edit
 post-delete = Delete
@@ -738,6 +751,8 @@ notification-follow-request = { $name } asks to follow you.
 notification-follow-accepted = { $name } accepted your follow request.
 notification-mention = { $name } mentioned you.
 notification-reply = { $name } answered your post.
+notification-like = { $name } likes your post.
+notification-repost = { $name } shared your post with their followers.
 notification-message = { $name } wrote to you.
 notification-partnership-request = The server { $name } proposes a partnership.
 notification-report = A new report to review, about { $name }.
@@ -749,6 +764,8 @@ notification-kind-follow-request = Follow request
 notification-kind-follow-accepted = Request accepted
 notification-kind-mention = Mention
 notification-kind-reply = Reply
+notification-kind-like = Likes of your posts
+notification-kind-repost = Reposts of your posts
 notification-kind-message = Message
 notification-kind-application-received = Application to an offer you recruit for
 notification-kind-application-status = Answer to your application

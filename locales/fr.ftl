@@ -74,6 +74,21 @@ post-visibility-followers = Seulement les personnes qui me suivent
 post-visibility-fixed = Qui peut le lire : { $visibility } (cela ne peut plus changer)
 post-visibility-tag-followers = Pour les abonnés
 post-visibility-tag-unlisted = Non mis en avant
+post-reposted-by = Republié par
+post-likes = { $count ->
+    [0] aucun « J’aime »
+    [one] { $count } « J’aime »
+   *[other] { $count } « J’aime »
+}
+post-reposts = { $count ->
+    [0] aucun partage
+    [one] { $count } partage
+   *[other] { $count } partages
+}
+post-like = J’aime
+post-unlike = Je n’aime plus
+post-repost = Republier pour mes abonnés
+post-unrepost = Annuler la republication
 post-edited = Modifié
 post-edit = Modifier
 post-delete = Supprimer
@@ -744,6 +759,8 @@ notification-follow-request = { $name } demande à vous suivre.
 notification-follow-accepted = { $name } a accepté votre demande d’abonnement.
 notification-mention = { $name } vous mentionne.
 notification-reply = { $name } a répondu à votre publication.
+notification-like = { $name } aime votre publication.
+notification-repost = { $name } a partagé votre publication avec ses abonnés.
 notification-message = { $name } vous a écrit.
 notification-partnership-request = Le serveur { $name } propose un partenariat.
 notification-report = Nouveau signalement à traiter, concernant { $name }.
@@ -755,6 +772,8 @@ notification-kind-follow-request = Demande d’abonnement
 notification-kind-follow-accepted = Demande acceptée
 notification-kind-mention = Mention
 notification-kind-reply = Réponse
+notification-kind-like = « J’aime » sur vos publications
+notification-kind-repost = Partages de vos publications
 notification-kind-message = Message
 notification-kind-application-received = Candidature à une offre dont vous recrutez
 notification-kind-application-status = Réponse à votre candidature

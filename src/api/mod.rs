@@ -6,7 +6,7 @@ use crate::{
     actors::model::DbActor,
     error::{AppError, AppResult, ErrorBody, FieldError},
     follows::FollowState,
-    posts::model::DbPost,
+    posts::{model::DbPost, reactions::Reactions},
     state::AppState,
 };
 use activitypub_federation::config::Data;
@@ -160,6 +160,10 @@ pub struct PostView {
     pub in_reply_to: Option<String>,
     pub published: DateTime<Utc>,
     pub updated: Option<DateTime<Utc>>,
+    /// Likes and reposts, and whether the signed-in member did either.
+    pub reactions: Reactions,
+    /// In a home feed: the person followed who reposted it (when that is why it is there).
+    pub reposted_by: Option<AccountView>,
 }
 
 impl PostView {
@@ -175,7 +179,17 @@ impl PostView {
             in_reply_to: post.in_reply_to.clone(),
             published: post.published.and_utc(),
             updated: post.updated.map(|u| u.and_utc()),
+            reactions: Reactions::default(),
+            reposted_by: None,
         }
+    }
+
+    /// The post with its reactions (from [`crate::posts::reactions::of_posts`]).
+    pub fn with(mut self, reactions: &std::collections::HashMap<i64, Reactions>) -> PostView {
+        if let Some(r) = reactions.get(&self.id) {
+            self.reactions = r.clone();
+        }
+        self
     }
 }
 
@@ -287,6 +301,10 @@ impl Page {
         crate::posts::api::get_post,
         crate::posts::api::edit,
         crate::posts::api::delete,
+        crate::posts::api::like,
+        crate::posts::api::unlike,
+        crate::posts::api::repost,
+        crate::posts::api::unrepost,
         crate::posts::api::home,
         crate::posts::api::by_account,
         crate::peering::api::list,

@@ -548,3 +548,20 @@ diesel::allow_tables_to_appear_in_same_query!(community_members, actors);
 diesel::allow_tables_to_appear_in_same_query!(community_posts, actors);
 diesel::allow_tables_to_appear_in_same_query!(community_posts, community_members);
 diesel::allow_tables_to_appear_in_same_query!(community_posts, communities);
+
+diesel::table! {
+    post_reactions (id) {
+        id -> BigInt,
+        post_id -> BigInt,
+        actor_id -> BigInt,
+        kind -> Text,
+        ap_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(post_reactions -> posts (post_id));
+diesel::joinable!(post_reactions -> actors (actor_id));
+diesel::allow_tables_to_appear_in_same_query!(post_reactions, posts);
+diesel::allow_tables_to_appear_in_same_query!(post_reactions, actors);
+diesel::allow_tables_to_appear_in_same_query!(post_reactions, follows);

@@ -179,6 +179,16 @@ pub fn following_inboxes(conn: &mut DbConn, actor_id: i64) -> QueryResult<Vec<St
 }
 
 /// Whether any local actor follows `actor_id` (accepted): is their content wanted here?
+/// Which of the actors `ids` `follower` follows (accepted).
+pub fn followed_among(conn: &mut DbConn, follower: i64, ids: &[i64]) -> QueryResult<Vec<i64>> {
+    follows::table
+        .filter(follows::follower_id.eq(follower))
+        .filter(follows::followed_id.eq_any(ids))
+        .filter(follows::state.eq(ACCEPTED))
+        .select(follows::followed_id)
+        .load(conn)
+}
+
 pub fn has_local_follower(conn: &mut DbConn, actor_id: i64) -> QueryResult<bool> {
     crate::native!(conn, |c| diesel::select(diesel::dsl::exists(
         follows::table

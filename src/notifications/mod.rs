@@ -35,6 +35,10 @@ pub const FOLLOW_ACCEPTED: &str = "follow_accepted";
 pub const MENTION: &str = "mention";
 /// A post answers one of the member's posts.
 pub const REPLY: &str = "reply";
+/// Someone likes one of the member's posts.
+pub const LIKE: &str = "like";
+/// Someone reposts (shares with their followers) one of the member's posts.
+pub const REPOST: &str = "repost";
 /// A direct message for the member.
 pub const MESSAGE: &str = "message";
 /// Another server's administrators propose a partnership (administrators).
@@ -60,6 +64,8 @@ pub const KINDS: &[&str] = &[
     FOLLOW_ACCEPTED,
     MENTION,
     REPLY,
+    LIKE,
+    REPOST,
     MESSAGE,
     COMMUNITY_REQUEST,
     COMMUNITY_INVITATION,

@@ -1,6 +1,6 @@
 //! Posts and the home feed in the JSON API.
 
-use super::{PostInput, model};
+use super::{PostInput, model, reactions};
 use crate::{
     actors,
     api::{ApiJson, ApiMember, Page, PostView},
@@ -20,6 +20,8 @@ pub fn routes() -> Router {
     Router::new()
         .route("/api/v1/posts", post(create))
         .route("/api/v1/posts/{id}", get(get_post).put(edit).delete(delete))
+        .route("/api/v1/posts/{id}/like", post(like).delete(unlike))
+        .route("/api/v1/posts/{id}/repost", post(repost).delete(unrepost))
         .route("/api/v1/timelines/home", get(home))
         .route("/api/v1/accounts/{id}/posts", get(by_account))
 }
@@ -52,11 +54,71 @@ pub async fn get_post(
             let Some(post) = post else { return Ok(None) };
             let author = crate::actors::model::by_id(c, post.author_id)?
                 .ok_or_else(|| AppError::not_found("author"))?;
-            Ok(super::visible(c, &post, &author, Some(&viewer))?.then_some((post, author)))
+            if !super::visible(c, &post, &author, Some(&viewer))? {
+                return Ok(None);
+            }
+            let reactions = reactions::of_posts(c, &[post.id], Some(viewer.id))?;
+            Ok(Some(PostView::new(&post, &author).with(&reactions)))
         })
         .await?;
-    let (post, author) = found.ok_or_else(|| AppError::not_found("post"))?;
-    Ok(Json(PostView::new(&post, &author)))
+    Ok(Json(found.ok_or_else(|| AppError::not_found("post"))?))
+}
+
+async fn react(
+    data: &AppState,
+    member: crate::actors::model::DbActor,
+    id: i64,
+    kind: &'static str,
+    on: bool,
+) -> AppResult<Json<PostView>> {
+    let (post, author, r) = reactions::set(data, member, id, kind, on).await?;
+    let mut view = PostView::new(&post, &author);
+    view.reactions = r;
+    Ok(Json(view))
+}
+
+/// Like a post the member may read; its author is told (on their server too).
+#[utoipa::path(post, path = "/api/v1/posts/{id}/like", security(("bearer" = [])),
+    responses((status = 200, body = PostView), (status = 404, body = ErrorBody)))]
+pub async fn like(
+    data: Data<AppState>,
+    ApiMember(m): ApiMember,
+    Path(id): Path<i64>,
+) -> AppResult<Json<PostView>> {
+    react(&data, m.actor, id, reactions::LIKE, true).await
+}
+
+/// Take back one's like (an `Undo` goes where the like went).
+#[utoipa::path(delete, path = "/api/v1/posts/{id}/like", security(("bearer" = [])),
+    responses((status = 200, body = PostView), (status = 404, body = ErrorBody)))]
+pub async fn unlike(
+    data: Data<AppState>,
+    ApiMember(m): ApiMember,
+    Path(id): Path<i64>,
+) -> AppResult<Json<PostView>> {
+    react(&data, m.actor, id, reactions::LIKE, false).await
+}
+
+/// Repost a public post: it shows in the member's followers' home feeds, wherever they are.
+#[utoipa::path(post, path = "/api/v1/posts/{id}/repost", security(("bearer" = [])),
+    responses((status = 200, body = PostView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn repost(
+    data: Data<AppState>,
+    ApiMember(m): ApiMember,
+    Path(id): Path<i64>,
+) -> AppResult<Json<PostView>> {
+    react(&data, m.actor, id, reactions::REPOST, true).await
+}
+
+/// Take back one's repost.
+#[utoipa::path(delete, path = "/api/v1/posts/{id}/repost", security(("bearer" = [])),
+    responses((status = 200, body = PostView), (status = 404, body = ErrorBody)))]
+pub async fn unrepost(
+    data: Data<AppState>,
+    ApiMember(m): ApiMember,
+    Path(id): Path<i64>,
+) -> AppResult<Json<PostView>> {
+    react(&data, m.actor, id, reactions::REPOST, false).await
 }
 
 /// Edit one's post; followers' servers receive the new text.
@@ -93,12 +155,20 @@ pub async fn home(
     Query(page): Query<Page>,
 ) -> AppResult<Json<Vec<PostView>>> {
     let (me, before, limit) = (m.actor.id, page.before, page.limit());
-    let rows = data
-        .db
-        .read(move |c| Ok(model::home_feed(c, me, before, limit)?))
-        .await?;
     Ok(Json(
-        rows.iter().map(|(p, a)| PostView::new(p, a)).collect(),
+        data.db
+            .read(move |c| {
+                let (rows, reactions, reposters) = super::home_feed(c, me, before, limit)?;
+                Ok(rows
+                    .iter()
+                    .map(|(p, a)| {
+                        let mut view = PostView::new(p, a).with(&reactions);
+                        view.reposted_by = reposters.get(&p.id).map(Into::into);
+                        view
+                    })
+                    .collect())
+            })
+            .await?,
     ))
 }
 
@@ -123,10 +193,14 @@ pub async fn by_account(
             } else {
                 &["public", "unlisted"]
             };
-            Ok(model::by_author(c, a.id, vis, before, limit)?)
+            let posts = model::by_author(c, a.id, vis, before, limit)?;
+            let ids: Vec<i64> = posts.iter().map(|p| p.id).collect();
+            let reactions = reactions::of_posts(c, &ids, Some(me))?;
+            Ok(posts
+                .iter()
+                .map(|p| PostView::new(p, &a).with(&reactions))
+                .collect::<Vec<_>>())
         })
         .await?;
-    Ok(Json(
-        posts.iter().map(|p| PostView::new(p, &author)).collect(),
-    ))
+    Ok(Json(posts))
 }

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod federation;
 pub mod model;
+pub mod reactions;
 pub mod web;
 
 use crate::{
@@ -439,6 +440,36 @@ pub async fn store_remote(state: &AppState, author: &DbActor, note: NoteJson) ->
             }
         })
         .await
+}
+
+/// What a home feed page shows: the posts with their authors (see [`model::home_feed`]), their
+/// reactions as `viewer` sees them, and who reposted the posts that are there by a repost.
+pub type HomeFeed = (
+    Vec<(DbPost, DbActor)>,
+    std::collections::HashMap<i64, reactions::Reactions>,
+    std::collections::HashMap<i64, DbActor>,
+);
+
+/// The home feed of `viewer`, one page.
+pub fn home_feed(
+    conn: &mut DbConn,
+    viewer: i64,
+    before: Option<i64>,
+    limit: i64,
+) -> AppResult<HomeFeed> {
+    let rows = model::home_feed(conn, viewer, before, limit)?;
+    let ids: Vec<i64> = rows.iter().map(|(p, _)| p.id).collect();
+    let reactions = reactions::of_posts(conn, &ids, Some(viewer))?;
+    // a post of the viewer or of someone they follow is there for itself, not for a repost
+    let authors: Vec<i64> = rows.iter().map(|(p, _)| p.author_id).collect();
+    let followed = follows::model::followed_among(conn, viewer, &authors)?;
+    let by_repost: Vec<i64> = rows
+        .iter()
+        .filter(|(p, _)| p.author_id != viewer && !followed.contains(&p.author_id))
+        .map(|(p, _)| p.id)
+        .collect();
+    let reposters = reactions::reposters(conn, viewer, &by_repost)?;
+    Ok((rows, reactions, reposters))
 }
 
 /// Posts of `author` that the local member `viewer` (`None` for a visitor who is not signed

@@ -4,7 +4,7 @@ use crate::{
     actors::model::DbActor,
     db::{
         DbConn,
-        schema::{actors, follows, posts},
+        schema::{actors, follows, post_reactions, posts},
     },
     federation::ApUrl,
 };
@@ -125,8 +125,9 @@ pub fn mark_all_deleted(
         .execute(conn)
 }
 
-/// Posts of the people `viewer` follows (accepted) and their own, newest first. Followers-only
-/// posts are included because following is what makes them visible.
+/// Posts of the people `viewer` follows (accepted) and their own, and the posts those people
+/// (or the viewer) reposted, newest first. Followers-only posts are included because following
+/// is what makes them visible (reposts are of public posts only).
 pub fn home_feed(
     conn: &mut DbConn,
     viewer: i64,
@@ -137,6 +138,19 @@ pub fn home_feed(
         .filter(follows::follower_id.eq(viewer))
         .filter(follows::state.eq(crate::follows::model::ACCEPTED))
         .select(follows::followed_id);
+    let reposted = post_reactions::table
+        .filter(post_reactions::kind.eq(super::reactions::REPOST))
+        .filter(
+            post_reactions::actor_id
+                .eq(viewer)
+                .or(post_reactions::actor_id.eq_any(
+                    follows::table
+                        .filter(follows::follower_id.eq(viewer))
+                        .filter(follows::state.eq(crate::follows::model::ACCEPTED))
+                        .select(follows::followed_id),
+                )),
+        )
+        .select(post_reactions::post_id);
     let mut q = posts::table
         .inner_join(actors::table)
         .filter(posts::deleted_at.is_null())
@@ -144,7 +158,8 @@ pub fn home_feed(
         .filter(
             posts::author_id
                 .eq(viewer)
-                .or(posts::author_id.eq_any(followed)),
+                .or(posts::author_id.eq_any(followed))
+                .or(posts::id.eq_any(reposted)),
         )
         .order(posts::id.desc())
         .limit(limit)

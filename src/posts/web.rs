@@ -29,6 +29,8 @@ pub fn routes() -> Router {
         .route("/posts/{id}", get(show))
         .route("/posts/{id}/edit", get(edit_form).post(edit))
         .route("/posts/{id}/delete", get(delete_form).post(delete))
+        .route("/posts/{id}/like", post(like))
+        .route("/posts/{id}/repost", post(repost))
 }
 
 /// Posts per page of the home feed.
@@ -130,17 +132,17 @@ async fn home_page(
     errors: FieldErrors,
     status: StatusCode,
 ) -> WebResult {
-    let (mut posts, me) = match &v.member {
+    let ((mut posts, reactions, reposters), me) = match &v.member {
         Some(m) => {
             let me = m.actor.id;
-            let rows = v
+            let feed = v
                 .data
                 .db
-                .read(move |c| Ok(model::home_feed(c, me, before, PAGE + 1)?))
+                .read(move |c| super::home_feed(c, me, before, PAGE + 1))
                 .await?;
-            (rows, Some(me))
+            (feed, Some(me))
         }
-        None => (vec![], None),
+        None => (Default::default(), None),
     };
     let older = older_page(&mut posts, PAGE, |(p, _)| p.id, "/");
     let community_threads = match me {
@@ -156,7 +158,16 @@ async fn home_page(
             "welcome-title"
         }),
         description: v.data.config.instance.description.clone(),
-        posts: posts.iter().map(|(p, a)| PostCard::new(p, a, me)).collect(),
+        posts: posts
+            .iter()
+            .map(|(p, a)| {
+                let mut card = PostCard::new(p, a, me).with(&reactions);
+                card.reposted_by = reposters
+                    .get(&p.id)
+                    .map(|r| (r.shown_name().to_string(), crate::web::profile_path(r)));
+                card
+            })
+            .collect(),
         form,
         errors,
         older,
@@ -217,9 +228,15 @@ async fn post_page(v: &Visitor, url: url::Url) -> WebResult {
     let viewer = v.member.as_ref().map(|m| m.actor.clone());
     let (post, author) = visible_post(&v.data, url, viewer.clone()).await?;
     let title = v.t_with("post-title", "name", author.shown_name());
+    let (id, me) = (post.id, viewer.as_ref().map(|a| a.id));
+    let reactions = v
+        .data
+        .db
+        .read(move |c| Ok(super::reactions::of_posts(c, &[id], me)?))
+        .await?;
     html(PostPage {
         ctx: v.page_titled(title),
-        post: PostCard::new(&post, &author, viewer.map(|a| a.id)),
+        post: PostCard::new(&post, &author, me).with(&reactions),
     })
 }
 
@@ -333,4 +350,44 @@ async fn delete(s: SignedIn, Path(uuid): Path<String>, CsrfForm(_): CsrfForm<But
     let post = own_post(&s, &uuid).await?;
     super::delete(&s.visitor.data, s.member.actor.clone(), post.id).await?;
     Ok(see_other("/"))
+}
+
+/// The like and repost buttons: `undo` takes it back; `back` is the page to return to.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ReactionForm {
+    undo: String,
+    back: String,
+}
+
+impl ReactionForm {
+    /// A path of this site (never another site: `//host` and `/\\host` are refused).
+    fn back(&self) -> String {
+        let b = self.back.as_str();
+        if b.starts_with('/') && !b.starts_with("//") && !b.starts_with("/\\") {
+            b.to_string()
+        } else {
+            "/".into()
+        }
+    }
+}
+
+async fn react(s: SignedIn, id: i64, form: ReactionForm, kind: &'static str) -> WebResult {
+    let on = form.undo.is_empty();
+    super::reactions::set(&s.visitor.data, s.member.actor.clone(), id, kind, on).await?;
+    Ok(see_other(&form.back()))
+}
+
+/// `POST /posts/{id}/like`: likes the post (or, with `undo`, takes the like back).
+async fn like(s: SignedIn, Path(id): Path<i64>, CsrfForm(f): CsrfForm<ReactionForm>) -> WebResult {
+    react(s, id, f, super::reactions::LIKE).await
+}
+
+/// `POST /posts/{id}/repost`: reposts the post to one's followers (or takes it back).
+async fn repost(
+    s: SignedIn,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<ReactionForm>,
+) -> WebResult {
+    react(s, id, f, super::reactions::REPOST).await
 }

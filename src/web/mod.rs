@@ -266,6 +266,12 @@ pub struct PostCard {
     pub visibility: String,
     /// Written by the viewer: they may edit and delete it.
     pub own: bool,
+    /// Likes and reposts, and whether the viewer did either.
+    pub reactions: crate::posts::reactions::Reactions,
+    /// Anyone may read it, so it may be reposted.
+    pub repostable: bool,
+    /// In a home feed: who reposted it (name, profile path), when that is why it is there.
+    pub reposted_by: Option<(String, String)>,
 }
 
 impl PostCard {
@@ -294,7 +300,21 @@ impl PostCard {
             language: post.language.clone(),
             visibility: post.visibility.clone(),
             own: post.local && viewer == Some(author.id),
+            reactions: Default::default(),
+            repostable: matches!(post.visibility.as_str(), "public" | "unlisted"),
+            reposted_by: None,
         }
+    }
+
+    /// The card with its reactions (from [`crate::posts::reactions::of_posts`]).
+    pub fn with(
+        mut self,
+        reactions: &std::collections::HashMap<i64, crate::posts::reactions::Reactions>,
+    ) -> PostCard {
+        if let Some(r) = reactions.get(&self.id) {
+            self.reactions = r.clone();
+        }
+        self
     }
 }
 

@@ -510,3 +510,158 @@ async fn authorized_fetch_requires_signatures(backend: Backend) {
     assert_eq!(r.status(), 401);
 }
 both_backends!(authorized_fetch_requires_signatures);
+
+async fn likes_and_reposts(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let alice = app.member("alice").await;
+    let bob = app.member("bob").await;
+    let carol = app.member("carol").await;
+    let id_of = |name: &'static str| {
+        let (app, token) = (&app, alice.clone());
+        async move {
+            let (_, v) = get_json(
+                app,
+                &token,
+                &format!("/api/v1/accounts/lookup?handle={name}"),
+            )
+            .await;
+            v["account"]["id"].as_i64().unwrap()
+        }
+    };
+    let (alice_id, bob_id) = (id_of("alice").await, id_of("bob").await);
+    let (s, _) = post_json(
+        &app,
+        &alice,
+        &format!("/api/v1/accounts/{bob_id}/follow"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(s, 200);
+    let (s, _) = post_json(
+        &app,
+        &carol,
+        &format!("/api/v1/accounts/{alice_id}/follow"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(s, 200);
+    let (_, public) = post_json(
+        &app,
+        &bob,
+        "/api/v1/posts",
+        json!({"text": "Je cherche un stage", "visibility": "public"}),
+    )
+    .await;
+    let (_, private) = post_json(
+        &app,
+        &bob,
+        "/api/v1/posts",
+        json!({"text": "Pour mes abonnés", "visibility": "followers"}),
+    )
+    .await;
+    let (p1, p2) = (
+        public["id"].as_i64().unwrap(),
+        private["id"].as_i64().unwrap(),
+    );
+
+    // alice likes bob's post, twice: counted once; bob is told
+    for _ in 0..2 {
+        let (s, v) = post_json(&app, &alice, &format!("/api/v1/posts/{p1}/like"), json!({})).await;
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(
+            v["reactions"],
+            json!({"likes": 1, "reposts": 0, "liked": true, "reposted": false})
+        );
+    }
+    let (_, notes) = get_json(&app, &bob, "/api/v1/notifications").await;
+    assert!(
+        notes
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["kind"] == "like"),
+        "{notes}"
+    );
+    let (_, v) = get_json(&app, &bob, &format!("/api/v1/posts/{p1}")).await;
+    assert_eq!(v["reactions"]["likes"], 1);
+    assert_eq!(v["reactions"]["liked"], false);
+
+    // alice reposts it: carol, who follows alice but not bob, sees it in her home feed
+    let (s, v) = post_json(
+        &app,
+        &alice,
+        &format!("/api/v1/posts/{p1}/repost"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["reactions"]["reposts"], 1);
+    let (_, feed) = get_json(&app, &carol, "/api/v1/timelines/home").await;
+    assert_eq!(feed[0]["id"], p1, "{feed}");
+    assert_eq!(feed[0]["reposted_by"]["username"], "alice");
+    let (_, notes) = get_json(&app, &bob, "/api/v1/notifications").await;
+    assert!(
+        notes
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["kind"] == "repost"),
+        "{notes}"
+    );
+    // in alice's own feed, bob's post is there because she follows him
+    let (_, feed) = get_json(&app, &alice, "/api/v1/timelines/home").await;
+    let shown = feed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == p1)
+        .unwrap();
+    assert!(shown["reposted_by"].is_null(), "{shown}");
+
+    // a followers-only post may be liked by a follower, not reposted, and not seen by others
+    let (s, v) = post_json(
+        &app,
+        &alice,
+        &format!("/api/v1/posts/{p2}/repost"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(s, 422, "{v}");
+    assert_eq!(v["fields"][0]["field"], "post", "{v}");
+    let (s, _) = post_json(&app, &alice, &format!("/api/v1/posts/{p2}/like"), json!({})).await;
+    assert_eq!(s, 200);
+    let (s, _) = post_json(&app, &carol, &format!("/api/v1/posts/{p2}/like"), json!({})).await;
+    assert_eq!(s, 404);
+    let (s, _) = post_json(&app, &carol, "/api/v1/posts/999999/like", json!({})).await;
+    assert_eq!(s, 404);
+
+    // taking both back
+    let r = app
+        .http
+        .delete(app.url(&format!("/api/v1/posts/{p1}/like")))
+        .bearer_auth(&alice)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = app
+        .http
+        .delete(app.url(&format!("/api/v1/posts/{p1}/repost")))
+        .bearer_auth(&alice)
+        .send()
+        .await
+        .unwrap();
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(
+        v["reactions"],
+        json!({"likes": 0, "reposts": 0, "liked": false, "reposted": false})
+    );
+    let (_, feed) = get_json(&app, &carol, "/api/v1/timelines/home").await;
+    assert!(
+        feed.as_array().unwrap().iter().all(|p| p["id"] != p1),
+        "{feed}"
+    );
+}
+both_backends!(likes_and_reposts);

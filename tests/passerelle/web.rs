@@ -169,6 +169,28 @@ async fn sign_up_edit_profile_and_post(backend: Backend) {
     assert!(home.contains("Camille Martin"));
     assert!(home.contains("/edit\">Modifier</a>"));
 
+    // liking it from the home page: the count and the button change; `back` never leaves
+    // the site
+    let like = home
+        .split("action=\"")
+        .filter_map(|s| s.split('"').next())
+        .find(|a| a.ends_with("/like"))
+        .expect("a like button")
+        .to_string();
+    assert!(home.contains("aucun « J’aime »"), "{home}");
+    let r = b.submit("/", &like, &[("back", "/")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/");
+    let (_, home) = b.get("/").await;
+    assert!(home.contains("1 « J’aime »"), "{home}");
+    assert!(home.contains("Je n’aime plus"));
+    let r = b
+        .submit("/", &like, &[("back", "//evil.example/"), ("undo", "1")])
+        .await;
+    assert_eq!(location(&r), "/");
+    let (_, home) = b.get("/").await;
+    assert!(home.contains("aucun « J’aime »"), "{home}");
+
     // an empty post is refused with the reason next to the text box
     let r = b
         .submit("/", "/posts", &[("text", "  "), ("visibility", "public")])

@@ -10,6 +10,7 @@ pub mod create;
 pub mod delete;
 pub mod flag;
 pub mod follow;
+pub mod reaction;
 pub mod update;
 
 use crate::{actors::model::DbActor, error::AppResult, state::AppState};
@@ -32,6 +33,10 @@ pub enum InboxActivity {
     Block(block::Block),
     /// A person lifts their block.
     UndoBlock(Box<block::UndoBlock>),
+    /// A `Like` or a person's `Announce` (repost) of a post.
+    Reaction(reaction::Reaction),
+    /// Its `Undo`.
+    UndoReaction(Box<reaction::UndoReaction>),
     /// A partnership proposed by another server's instance actor.
     Offer(crate::peering::federation::Offer),
     /// `Accept`, `Reject` or `Undo` of a partnership `Offer`.
@@ -41,6 +46,7 @@ pub enum InboxActivity {
 /// The `type` values [`InboxActivity`] understands.
 pub const ACCEPTED_TYPES: &[&str] = &[
     "Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete", "Flag", "Offer", "Block",
+    "Like", "Announce",
 ];
 
 impl InboxActivity {
@@ -56,6 +62,9 @@ impl InboxActivity {
         }
         if kind == "Undo" && block::is_undo_of_block(&json) {
             return Ok(InboxActivity::UndoBlock(read(json)?));
+        }
+        if kind == "Undo" && reaction::is_undo_of_reaction(&json) {
+            return Ok(InboxActivity::UndoReaction(read(json)?));
         }
         Ok(match kind {
             "Offer" => InboxActivity::Offer(read(json)?),
@@ -77,6 +86,7 @@ impl InboxActivity {
             }),
             "Flag" => InboxActivity::Flag(read(json)?),
             "Block" => InboxActivity::Block(read(json)?),
+            "Like" | "Announce" => InboxActivity::Reaction(read(json)?),
             other => {
                 return Err(format!(
                     "activity type {other} is not supported by this server"
@@ -98,6 +108,8 @@ impl InboxActivity {
             InboxActivity::Flag(a) => a.receive(data, actor).await,
             InboxActivity::Block(a) => a.receive(data, actor).await,
             InboxActivity::UndoBlock(a) => (*a).receive(data, actor).await,
+            InboxActivity::Reaction(a) => a.receive(data, actor).await,
+            InboxActivity::UndoReaction(a) => (*a).receive(data, actor).await,
             InboxActivity::Offer(a) => a.receive(data, actor).await,
             InboxActivity::PartnershipAnswer(a) => (*a).receive(data, actor).await,
         }

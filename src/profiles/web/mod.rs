@@ -110,6 +110,12 @@ async fn profile(v: Visitor, Path(handle): Path<String>, Query(q): Query<Before>
     let (follow, followers, following) = relationship(&v, me, &actor).await?;
     let mut rows = posts::by_author_for(&v.data, actor.id, me, q.before, PAGE + 1).await?;
     let older = older_page(&mut rows, PAGE, |p| p.id, &profile_path(&actor));
+    let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
+    let reactions = v
+        .data
+        .db
+        .read(move |c| Ok(posts::reactions::of_posts(c, &ids, me)?))
+        .await?;
     let viewer = v.member.as_ref().map(|m| m.actor.clone());
     let own = me == Some(actor.id);
     let blocked = match me {
@@ -131,7 +137,10 @@ async fn profile(v: Visitor, Path(handle): Path<String>, Query(q): Query<Before>
     html(ProfilePage {
         sections,
         ctx: v.page_titled(actor.shown_name().to_string()),
-        posts: rows.iter().map(|p| PostCard::new(p, &actor, me)).collect(),
+        posts: rows
+            .iter()
+            .map(|p| PostCard::new(p, &actor, me).with(&reactions))
+            .collect(),
         person: PersonView::from(&actor),
         follow,
         own: me == Some(actor.id),
