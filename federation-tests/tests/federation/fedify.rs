@@ -142,25 +142,68 @@ async fn fedify_person(backend: Backend) {
     .await;
     assert_eq!(shown["in_reply_to"], post_id.as_str());
 
-    // likes and boosts are not supported yet: refused with 400 once the signature is verified
-    // (Fedify then knocks again with an RFC 9421 signature, answered 401, and gives up)
+    // ana likes and boosts alice's post: counted here, alice is told
     for kind in ["like", "announce"] {
         let r = peer
             .act(kind, "ana", json!({"object": post_id}))
             .await
             .unwrap();
-        assert_eq!(r["ok"], false, "{r}");
+        assert_eq!(r["ok"], true, "{r}");
     }
-    let metrics = reqwest::get(a.url("/metrics"))
-        .await
+    let path = format!("/api/v1/posts/{}", post["id"]);
+    eventually(15, "ana's like and boost counted", || async {
+        let (_, v) = alice.get(&path).await.ok()?;
+        (v["reactions"]["likes"] == 1 && v["reactions"]["reposts"] == 1).then_some(())
+    })
+    .await;
+    let (_, notes) = alice.get("/api/v1/notifications").await.unwrap();
+    let kinds: Vec<&str> = notes
+        .as_array()
         .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .iter()
+        .filter(|n| n["account"]["handle"] == peer.handle("ana").as_str())
+        .filter_map(|n| n["kind"].as_str())
+        .collect();
     assert!(
-        metrics.contains(r#"result="refused",reason="unsupported"} 2"#),
-        "{metrics}"
+        kinds.contains(&"like") && kinds.contains(&"repost"),
+        "{notes}"
     );
+
+    // alice likes and reposts ana's reply, then takes both back: Fedify accepts each
+    let local_reply = in_home(&alice, &reply_id).await.unwrap();
+    for what in ["like", "repost"] {
+        let path = format!("/api/v1/posts/{}/{what}", local_reply["id"]);
+        let (s, v) = alice.post(&path, json!({})).await.unwrap();
+        assert_eq!(s, 200, "{v}");
+    }
+    for kind in ["Like", "Announce"] {
+        let got = received(&peer, kind, &reply_id).await;
+        assert_eq!(got["status"], 202, "{got}");
+        assert_eq!(got["activity"]["actor"], alice_actor.as_str());
+    }
+    for what in ["like", "repost"] {
+        let path = format!("/api/v1/posts/{}/{what}", local_reply["id"]);
+        let (s, _) = alice
+            .send(reqwest::Method::DELETE, &path, json!({}))
+            .await
+            .unwrap();
+        assert_eq!(s, 200);
+    }
+    let undo = eventually(15, "Fedify receives both Undos", || async {
+        let undos: Vec<Value> = peer
+            .received()
+            .await
+            .ok()?
+            .into_iter()
+            .filter(|a| {
+                a["activity"]["type"] == "Undo"
+                    && a["activity"]["object"]["object"] == reply_id.as_str()
+            })
+            .collect();
+        (undos.len() == 2).then_some(undos)
+    })
+    .await;
+    assert!(undo.iter().all(|u| u["status"] == 202), "{undo:?}");
 
     // alice edits and deletes her post: Fedify accepts the Update and the Delete
     let (s, _) = alice

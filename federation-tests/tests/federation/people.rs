@@ -236,3 +236,127 @@ async fn follow_post_edit_delete_unfollow(backend: Backend) {
     .await;
 }
 both_backends!(follow_post_edit_delete_unfollow);
+
+/// The post `ap_id` in `member`'s home feed, if it is there.
+async fn in_home(member: &federation_tests::Member, ap_id: &str) -> Option<serde_json::Value> {
+    member
+        .home()
+        .await
+        .ok()?
+        .into_iter()
+        .find(|p| p["ap_id"] == ap_id)
+}
+
+/// Likes and reposts travel both ways: bob on B likes and reposts alice's post on A (counted
+/// on A, alice told); dave on A follows bob and sees the reposts in his home feed, including
+/// a post A did not have (fetched from B); the Undos take everything back.
+async fn likes_and_reposts_across_instances(backend: Backend) {
+    let (a, b) = tokio::join!(instance(backend, "a"), instance(backend, "b"));
+    let alice = a.member("alice").await.unwrap();
+    let dave = a.member("dave").await.unwrap();
+    let bob = b.member("bob").await.unwrap();
+    let carol = b.member("carol").await.unwrap();
+    bob.follow_accepted(&alice.handle).await.unwrap();
+    dave.follow_accepted(&bob.handle).await.unwrap();
+
+    let post = alice
+        .write("Atelier CV jeudi à 14 h", "public")
+        .await
+        .unwrap();
+    let ap_id = post["ap_id"].as_str().unwrap().to_string();
+    let on_b = eventually(15, "alice's post on B", || in_home(&bob, &ap_id)).await;
+    let on_b = on_b["id"].as_i64().unwrap();
+    let reactions = |who: &'static str| {
+        let alice = &alice;
+        let path = format!("/api/v1/posts/{}", post["id"]);
+        async move {
+            let (_, v) = alice.get(&path).await.ok()?;
+            Some(v["reactions"][who].as_i64()?)
+        }
+    };
+
+    // bob likes and reposts it on B: A counts both and tells alice
+    for what in ["like", "repost"] {
+        let (s, v) = bob
+            .post(&format!("/api/v1/posts/{on_b}/{what}"), json!({}))
+            .await
+            .unwrap();
+        assert_eq!(s, 200, "{v}");
+    }
+    eventually(15, "bob's like counted on A", || async {
+        (reactions("likes").await? == 1).then_some(())
+    })
+    .await;
+    eventually(15, "bob's repost counted on A", || async {
+        (reactions("reposts").await? == 1).then_some(())
+    })
+    .await;
+    let (_, notes) = alice.get("/api/v1/notifications").await.unwrap();
+    for kind in ["like", "repost"] {
+        let n = notes
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["kind"] == kind)
+            .unwrap_or_else(|| panic!("no {kind} notification: {notes}"));
+        assert_eq!(n["account"]["handle"], bob.handle.as_str());
+    }
+    // dave follows bob, not alice: her post is in his feed as bob's repost
+    let shown = eventually(15, "the repost in dave's feed", || in_home(&dave, &ap_id)).await;
+    assert_eq!(
+        shown["reposted_by"]["handle"],
+        bob.handle.as_str(),
+        "{shown}"
+    );
+
+    // bob reposts carol's post, which A does not have: A fetches it for dave's feed
+    let theirs = carol
+        .write("Offre de stage en menuiserie", "public")
+        .await
+        .unwrap();
+    let (s, _) = bob
+        .post(&format!("/api/v1/posts/{}/repost", theirs["id"]), json!({}))
+        .await
+        .unwrap();
+    assert_eq!(s, 200);
+    let theirs_id = theirs["ap_id"].as_str().unwrap().to_string();
+    let shown = eventually(15, "carol's post in dave's feed", || {
+        in_home(&dave, &theirs_id)
+    })
+    .await;
+    assert_eq!(shown["author"]["handle"], carol.handle.as_str());
+    assert_eq!(shown["content_html"], "<p>Offre de stage en menuiserie</p>");
+    assert_eq!(shown["reposted_by"]["handle"], bob.handle.as_str());
+
+    // the Undos: counts back to zero on A, the reposts leave dave's feed
+    for what in ["like", "repost"] {
+        let (s, _) = bob
+            .send(
+                reqwest::Method::DELETE,
+                &format!("/api/v1/posts/{on_b}/{what}"),
+                json!({}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(s, 200);
+    }
+    let (s, _) = bob
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/posts/{}/repost", theirs["id"]),
+            json!({}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 200);
+    eventually(15, "likes and reposts undone on A", || async {
+        (reactions("likes").await? == 0 && reactions("reposts").await? == 0).then_some(())
+    })
+    .await;
+    eventually(15, "the reposts gone from dave's feed", || async {
+        (in_home(&dave, &ap_id).await.is_none() && in_home(&dave, &theirs_id).await.is_none())
+            .then_some(())
+    })
+    .await;
+}
+both_backends!(likes_and_reposts_across_instances);
