@@ -25,6 +25,31 @@ async fn served_and_sent_documents_are_valid_jsonld(backend: Backend) {
         .await
         .unwrap();
     let ana_id = alice.follow_accepted(&peer.handle("ana")).await.unwrap();
+    // a Like, a person's Announce (repost) and the Undo of the Like, of ana's note
+    let note = peer
+        .act("note", "ana", json!({"content": "<p>Bonjour</p>"}))
+        .await
+        .unwrap();
+    let note_id = note["note"].as_str().unwrap().to_string();
+    let local = eventually(15, "ana's note here", || async {
+        alice
+            .home()
+            .await
+            .ok()?
+            .into_iter()
+            .find(|p| p["ap_id"] == note_id.as_str())
+    })
+    .await;
+    for what in ["like", "repost"] {
+        let path = format!("/api/v1/posts/{}/{what}", local["id"]);
+        assert_eq!(alice.post(&path, json!({})).await.unwrap().0, 200);
+    }
+    let path = format!("/api/v1/posts/{}/like", local["id"]);
+    let (s, _) = alice
+        .send(reqwest::Method::DELETE, &path, json!({}))
+        .await
+        .unwrap();
+    assert_eq!(s, 200);
     let public = alice.write("Bonjour à tous", "public").await.unwrap();
     let unlisted = alice.write("Discret", "unlisted").await.unwrap();
     let followers_only = alice.write("Entre nous", "followers").await.unwrap();
@@ -261,7 +286,7 @@ async fn served_and_sent_documents_are_valid_jsonld(backend: Backend) {
 
     let kinds = [
         "Accept", "Follow", "Create", "Update", "Delete", "Undo", "Reject", "Block", "Announce",
-        "Remove",
+        "Remove", "Like",
     ];
     let sent = eventually(20, "every kind of activity reached Fedify", || async {
         let received = peer.received().await.ok()?;
@@ -280,9 +305,12 @@ async fn served_and_sent_documents_are_valid_jsonld(backend: Backend) {
                 .iter()
                 .any(|r| r["activity"]["type"] == kind && r["activity"]["object"]["type"] == "Page")
         };
-        let undo_block = received
-            .iter()
-            .any(|r| r["activity"]["type"] == "Undo" && r["activity"]["object"]["type"] == "Block");
+        let undo = |kind: &str| {
+            received
+                .iter()
+                .any(|r| r["activity"]["type"] == "Undo" && r["activity"]["object"]["type"] == kind)
+        };
+        let undo_block = undo("Block") && undo("Like");
         (kinds.iter().all(|k| has(k))
             && person_update
             && undo_block
