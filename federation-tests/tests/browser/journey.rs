@@ -233,6 +233,15 @@ async fn journey(backend: Backend) {
     .await;
     browser.visit("/").await;
     assert!(browser.main_text().await.contains("idées d'ateliers"));
+    // a like from the home page: back on the same page, the button now takes it back
+    browser
+        .go("form[action$='/like'] button[type=submit]")
+        .await;
+    assert_eq!(browser.path().await, "/");
+    browser
+        .find("form[action$='/like'] button[aria-pressed='true']")
+        .await;
+    browser.check().await;
     browser.go("article.post a.date[href^='/posts/']").await;
     let post_page = browser.path().await;
     browser.check().await;
@@ -557,6 +566,8 @@ async fn journey(backend: Backend) {
             browser.open("/admin/instances").await;
             browser.language(lang).await;
             browser.screenshot("admin").await;
+            browser.open("/admin").await;
+            browser.screenshot("dashboard").await;
         }
     }
     browser.finish().await;

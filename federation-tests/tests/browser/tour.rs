@@ -20,6 +20,8 @@ impl Pictures {
         browser.open("/").await;
         browser.language(lang).await;
         browser.screenshot("feed").await;
+        browser.scroll_to("article.post").await;
+        browser.screenshot("posts").await;
         browser.open("/profile/edit").await;
         browser.screenshot("editor").await;
         browser.open("/profile/experiences/new").await;
