@@ -210,7 +210,9 @@ pub async fn set(
             let post = model::by_id(conn, post_id)?.ok_or_else(|| AppError::not_found("post"))?;
             let author = crate::actors::model::by_id(conn, post.author_id)?
                 .ok_or_else(|| AppError::not_found("post"))?;
-            if !super::visible(conn, &post, &author, Some(&member))? {
+            if !super::visible(conn, &post, &author, Some(&member))?
+                || (on && crate::follows::model::blocks(conn, author.id, member.id)?)
+            {
                 return Err(AppError::not_found("post"));
             }
             if kind == REPOST && on && !repostable(&post) {
@@ -265,7 +267,9 @@ pub fn receive(
     }
     let author = crate::actors::model::by_id(conn, post.author_id)?
         .ok_or_else(|| AppError::not_found("post"))?;
-    if !super::visible(conn, post, &author, Some(actor))? {
+    if !super::visible(conn, post, &author, Some(actor))?
+        || crate::follows::model::blocks(conn, author.id, actor.id)?
+    {
         return Err(AppError::Forbidden(format!(
             "{} may not read {}",
             actor.ap_id, post.ap_id

@@ -636,6 +636,18 @@ async fn likes_and_reposts(backend: Backend) {
     assert_eq!(s, 404);
     let (s, _) = post_json(&app, &carol, "/api/v1/posts/999999/like", json!({})).await;
     assert_eq!(s, 404);
+    // someone the author blocked cannot like their posts
+    let carol_id = id_of("carol").await;
+    let (s, _) = post_json(
+        &app,
+        &bob,
+        &format!("/api/v1/accounts/{carol_id}/block"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(s, 204);
+    let (s, _) = post_json(&app, &carol, &format!("/api/v1/posts/{p1}/like"), json!({})).await;
+    assert_eq!(s, 404);
 
     // taking both back
     let r = app
