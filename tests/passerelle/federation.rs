@@ -267,10 +267,12 @@ async fn inbox_checks(backend: Backend) {
     );
 
     // unsupported type and malformed activities: 400 with a reason, nothing stored
-    let like = json!({"type": "Like", "id": format!("{}/likes/1", remote.base), "actor": remote.actor, "object": "x"});
-    let r = remote.post(&app, &remote.key, &like).await;
+    let moved = json!({"type": "Move", "id": format!("{}/moves/1", remote.base), "actor": remote.actor, "object": remote.actor});
+    let r = remote.post(&app, &remote.key, &moved).await;
     assert_eq!(r.status(), 400);
-    assert!(r.text().await.unwrap().contains("Like"));
+    assert!(r.text().await.unwrap().contains("Move"));
+    let like = json!({"type": "Like", "id": format!("{}/likes/1", remote.base), "actor": remote.actor, "object": "x"});
+    assert_eq!(remote.post(&app, &remote.key, &like).await.status(), 400);
     let broken = json!({"type": "Create", "id": format!("{}/activities/3", remote.base), "actor": remote.actor, "object": 42});
     assert_eq!(remote.post(&app, &remote.key, &broken).await.status(), 400);
     // not JSON: 401 unsigned (the signature is checked first, whatever the body), 400 signed
