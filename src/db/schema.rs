@@ -548,3 +548,19 @@ diesel::allow_tables_to_appear_in_same_query!(community_members, actors);
 diesel::allow_tables_to_appear_in_same_query!(community_posts, actors);
 diesel::allow_tables_to_appear_in_same_query!(community_posts, community_members);
 diesel::allow_tables_to_appear_in_same_query!(community_posts, communities);
+
+// ---- moderators' decisions about single accounts (issue 6) ----
+diesel::table! {
+    actor_restrictions (id) {
+        id -> BigInt,
+        actor_id -> BigInt,
+        restriction -> Text,
+        reason -> Text,
+        account_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(actor_restrictions -> actors (actor_id));
+diesel::allow_tables_to_appear_in_same_query!(actor_restrictions, actors);
+diesel::allow_tables_to_appear_in_same_query!(actor_restrictions, follows);

@@ -2,7 +2,10 @@
 //! to its server as a `Flag` from the instance actor (the reporter is not revealed); `Flag`s
 //! from other servers arrive in the same queue. Moderators resolve them.
 
-use super::model::{self, DbReport, NewReport};
+use super::{
+    model::{self, DbReport, NewReport},
+    restrictions::{self, AccountAction},
+};
 use crate::{
     accounts::{Member, Role},
     actors::model::DbActor,
@@ -321,8 +324,11 @@ pub enum Resolution {
     Dismiss,
     /// Remove the reported post (deleted everywhere if it is ours, hidden here otherwise).
     RemoveContent,
-    /// Suspend the reported member's account (members of this server only).
+    /// Suspend the reported account: a member of this server can no longer sign in; a remote
+    /// account is refused and hidden here (see [`super::restrictions`]).
     Suspend,
+    /// Limit the reported account: kept out of public lists for people who do not follow it.
+    Limit,
     /// Block the reported account's server (administrators only).
     BlockInstance,
 }
@@ -333,6 +339,7 @@ impl Resolution {
             Resolution::Dismiss => "dismiss",
             Resolution::RemoveContent => "remove_content",
             Resolution::Suspend => "suspend",
+            Resolution::Limit => "limit",
             Resolution::BlockInstance => "block_instance",
         }
     }
@@ -342,6 +349,7 @@ impl Resolution {
             Resolution::Dismiss,
             Resolution::RemoveContent,
             Resolution::Suspend,
+            Resolution::Limit,
             Resolution::BlockInstance,
         ]
         .into_iter()
@@ -401,13 +409,18 @@ pub async fn resolve(
                         return wrong("This report is about an account, not a post.");
                     }
                 },
-                Resolution::Suspend => {
-                    if !target.local || !crate::accounts::suspend(conn, target.id)? {
-                        return wrong(
-                            "Only members of this server can be suspended here; for a remote \
-                             account, remove its content or block its server.",
-                        );
-                    }
+                Resolution::Suspend | Resolution::Limit => {
+                    let action = if input.action == Resolution::Suspend {
+                        AccountAction::Suspend
+                    } else {
+                        AccountAction::Limit
+                    };
+                    let reason = if input.note.trim().is_empty() {
+                        report.reason.chars().take(500).collect()
+                    } else {
+                        input.note.trim().to_string()
+                    };
+                    restrictions::apply(conn, by, &target, action, &reason)?;
                 }
                 Resolution::BlockInstance => {
                     if target.local {
