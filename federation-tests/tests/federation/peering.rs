@@ -775,6 +775,23 @@ async fn partnership(backend: Backend) {
         ["Offre de B, nouvelle", "Offre de B, déjà ouverte"],
         "A did not choose to share"
     );
+    // then A shares too
+    let (s, v) = alice
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/admin/partnerships/{}/share_job_offers", b.domain()),
+            json!({"share": true}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 200, "{v}");
+    eventually(20, "A's offer on B's board", || async {
+        board(bruno.clone())
+            .await
+            .contains(&"Offre de A".to_string())
+            .then_some(())
+    })
+    .await;
 
     // in allowlist mode a partner needs no allow rule
     a.restart_with(env(&[("PASSERELLE_FEDERATION__MODE", "allowlist")]))
@@ -804,6 +821,20 @@ async fn partnership(backend: Backend) {
     assert_eq!(status, 403, "{message}");
     let (_, log) = alice.get("/api/v1/admin/audit").await.unwrap();
     assert_eq!(log[0]["action"], "partnership.end");
+    assert_eq!(
+        log[0]["details"], "2 shared job offer(s) closed here",
+        "{log}"
+    );
+    // the partner's shared offers left each board, on both sides
+    assert_eq!(board(alice.clone()).await, ["Offre de A"]);
+    eventually(15, "A's offer leaves B's board", || async {
+        (board(bruno.clone()).await == ["Offre de B, nouvelle", "Offre de B, déjà ouverte"])
+            .then_some(())
+    })
+    .await;
+    let (_, log) = bruno.get("/api/v1/admin/audit").await.unwrap();
+    assert_eq!(log[0]["action"], "partnership.ended_by_them", "{log}");
+    assert_eq!(log[0]["details"], "1 shared job offer(s) closed here");
 }
 both_backends!(partnership);
 
