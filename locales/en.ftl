@@ -722,6 +722,15 @@ admin-account-suspend-question = Suspend { $handle }?
 admin-account-suspend-confirm = Yes, suspend this account
 admin-account-cancel = Cancel
 admin-account-moderate-link = Moderate this account
+admin-rules-import = Import a block list
+admin-rules-import-csv = CSV block list
+admin-rules-import-hint = Paste the content of the file: a first line naming the columns (#domain,#severity,#public_comment — Mastodon's export), then one server per line. Severity: suspend or block, silence, allow. If one line is wrong, nothing is imported.
+admin-rules-import-button = Import the rules
+admin-rules-import-nothing = Nothing was imported. Correct these lines and import again:
+admin-rules-imported = { $count ->
+    [one] One rule imported.
+   *[other] { $count } rules imported.
+}
 ## Messages, blocks and notifications (issue 7)
 nav-messages = Messages
 nav-notifications = Notifications

@@ -722,6 +722,15 @@ admin-account-suspend-question = Suspendre { $handle } ?
 admin-account-suspend-confirm = Oui, suspendre ce compte
 admin-account-cancel = Annuler
 admin-account-moderate-link = Modérer ce compte
+admin-rules-import = Importer une liste de blocage
+admin-rules-import-csv = Liste de blocage CSV
+admin-rules-import-hint = Collez le contenu du fichier : une première ligne qui nomme les colonnes (#domain,#severity,#public_comment — l'export de Mastodon), puis un serveur par ligne. Sévérité : suspend ou block, silence, allow. Si une ligne est fausse, rien n'est importé.
+admin-rules-import-button = Importer les règles
+admin-rules-import-nothing = Rien n'a été importé. Corrigez ces lignes et importez de nouveau :
+admin-rules-imported = { $count ->
+    [one] Une règle importée.
+   *[other] { $count } règles importées.
+}
 ## Messages, blocks and notifications (issue 7)
 nav-messages = Messages
 nav-notifications = Notifications

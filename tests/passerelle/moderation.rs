@@ -563,3 +563,76 @@ async fn account_moderation_pages(backend: Backend) {
     assert!(!profile.contains(&format!(r#"href="{page}""#)));
 }
 both_backends!(account_moderation_pages);
+
+/// The rules page imports a pasted CSV block list whole or not at all, with the line numbers
+/// of its mistakes next to the field, and links the export.
+async fn block_list_import_page(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let admin = Browser::new(&app);
+    admin.sign_up("root_admin").await;
+    app.set_role("root_admin", "admin").await;
+    let member = Browser::new(&app);
+    member.sign_up("yanis").await;
+
+    let (_, page) = admin.get("/admin/instances").await;
+    assert!(page.contains(r#"action="/admin/instances/import""#));
+    assert!(page.contains(r#"href="/admin/instances.csv""#));
+    let r = member
+        .submit(
+            "/",
+            "/admin/instances/import",
+            &[("csv", "#domain\nspam.example\n")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    let r = admin
+        .submit(
+            "/admin/instances",
+            "/admin/instances/import",
+            &[("csv", " ")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains(r#"id="csv-error""#));
+
+    let bad = "#domain,#severity,#public_comment\nok.example,suspend,spam\nnot a host,block,\nx.example,nuke,\n";
+    let r = admin
+        .submit(
+            "/admin/instances",
+            "/admin/instances/import",
+            &[("csv", bad)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(r#"id="csv-error""#), "{html}");
+    assert!(
+        html.contains("line 3") && html.contains("line 4") && html.contains("nuke"),
+        "{html}"
+    );
+    assert!(html.contains("Rien n&#39;a été importé") || html.contains("Rien n'a été importé"));
+    assert!(html.contains("not a host"), "the text is shown again");
+    let (_, rules) = admin.get("/admin/instances").await;
+    assert!(!rules.contains("ok.example"), "nothing half-imported");
+
+    let r = admin
+        .submit(
+            "/admin/instances",
+            "/admin/instances/import",
+            &[("csv", "#domain,#severity,#public_comment\nok.example,suspend,spam\nloud.example,silence,\n")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/admin/instances?imported=2");
+    let (_, rules) = admin.get("/admin/instances?imported=2").await;
+    assert!(rules.contains("2 règles importées"), "{rules}");
+    assert!(rules.contains("ok.example") && rules.contains("loud.example"));
+    let (_, csv) = admin.get("/admin/instances.csv").await;
+    assert!(csv.contains("ok.example,suspend,spam"), "{csv}");
+    let (_, audit) = admin.get("/admin/audit").await;
+    assert!(audit.contains("instance.silence"), "{audit}");
+}
+both_backends!(block_list_import_page);
