@@ -378,6 +378,7 @@ pub async fn resolve(
             "blocking a server needs administrator rights".into(),
         ));
     }
+    let member = by.cloned();
     let by = by.map(|m| m.account.id);
     let s = state.clone();
     let view = state
@@ -420,6 +421,7 @@ pub async fn resolve(
                     } else {
                         input.note.trim().to_string()
                     };
+                    restrictions::check_rights(conn, member.as_ref(), &target)?;
                     restrictions::apply(conn, by, &target, action, &reason)?;
                 }
                 Resolution::BlockInstance => {

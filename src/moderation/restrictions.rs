@@ -231,7 +231,13 @@ fn hide_everything_of(conn: &mut DbConn, target: &DbActor) -> AppResult<()> {
     Ok(())
 }
 
-fn check_rights(conn: &mut DbConn, by: Option<&Member>, target: &DbActor) -> AppResult<()> {
+/// Moderators act neither on themselves nor on staff accounts (administrators may); the
+/// command line (`None`) may do everything.
+pub(crate) fn check_rights(
+    conn: &mut DbConn,
+    by: Option<&Member>,
+    target: &DbActor,
+) -> AppResult<()> {
     let Some(by) = by else {
         return Ok(());
     };

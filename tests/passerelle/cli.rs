@@ -235,11 +235,7 @@ fn accounts_are_limited_suspended_and_lifted_from_the_command_line() {
         "{}",
         text(&o)
     );
-    let o = run(&["admin", "accounts", "suspend", "alice"]);
-    assert_eq!(o.status.code(), Some(1), "limited: lift first");
-    assert!(text(&o).contains("lift"), "{}", text(&o));
-    let o = run(&["admin", "accounts", "lift", "alice"]);
-    assert!(o.status.success(), "{}", text(&o));
+    // a suspension replaces the limit; a suspended account is not limited
     let o = run(&[
         "admin",
         "accounts",
@@ -250,6 +246,9 @@ fn accounts_are_limited_suspended_and_lifted_from_the_command_line() {
     ]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("suspended"), "{}", text(&o));
+    let o = run(&["admin", "accounts", "limit", "alice"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("lift the suspension"), "{}", text(&o));
     let o = run(&["admin", "accounts", "lift", "alice"]);
     assert!(o.status.success(), "{}", text(&o));
     let o = run(&["admin", "accounts", "lift", "alice"]);

@@ -942,6 +942,23 @@ async fn remote_accounts_suspended_and_limited(backend: Backend) {
         .unwrap();
     assert!(!page.contains("Soudeur"), "{page}");
 
+    // the organisation suspended on A: its offer is gone, even for its follower
+    let (_, v) = ana.get("/api/v1/jobs").await.unwrap();
+    let offer_on_a = v["offers"][0]["id"].as_i64().unwrap();
+    let (s, _) = ana
+        .get(&format!("/api/v1/jobs/{offer_on_a}"))
+        .await
+        .unwrap();
+    assert_eq!(s, 200);
+    let (s, v) = moderate(org_on_a, json!({"action": "suspend"})).await;
+    assert_eq!(s, 200, "{v}");
+    assert!(board(ana.clone()).await.is_empty());
+    let (s, _) = ana
+        .get(&format!("/api/v1/jobs/{offer_on_a}"))
+        .await
+        .unwrap();
+    assert_eq!(s, 404);
+
     // bob, followed by ana, posts; then A's moderators suspend him
     let bob_on_a = ana.follow_accepted(&bob.handle).await.unwrap();
     bob.write("Première nouvelle de Bob", "public")
@@ -1020,7 +1037,8 @@ async fn remote_accounts_suspended_and_limited(backend: Backend) {
     let (_, log) = alice.get("/api/v1/admin/audit").await.unwrap();
     assert_eq!(log[0]["action"], "account.suspend", "{log}");
     assert_eq!(log[0]["target"], bob_url);
-    assert_eq!(log[1]["action"], "account.limit");
+    assert_eq!(log[1]["action"], "account.suspend");
+    assert_eq!(log[2]["action"], "account.limit");
 }
 both_backends!(remote_accounts_suspended_and_limited);
 
