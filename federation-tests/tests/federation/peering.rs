@@ -967,7 +967,7 @@ async fn remote_accounts_suspended_and_limited(backend: Backend) {
     eventually(15, "ana sees bob's post", || async {
         let home = ana.home().await.ok()?;
         home.iter()
-            .any(|p| p["content"].as_str()?.contains("Première nouvelle"))
+            .any(|p| p.to_string().contains("Première nouvelle"))
             .then_some(())
     })
     .await;
