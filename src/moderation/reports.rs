@@ -316,6 +316,17 @@ pub async fn list(state: &AppState, which: Option<String>) -> AppResult<Vec<Repo
         .await
 }
 
+/// One report, as moderators see it (the confirmation page of a decision).
+pub async fn one(state: &AppState, id: i64) -> AppResult<ReportView> {
+    state
+        .db
+        .read(move |conn| {
+            let row = model::report(conn, id)?.ok_or_else(|| AppError::not_found("report"))?;
+            view(conn, row)
+        })
+        .await
+}
+
 /// What a moderator decides about a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -109,11 +109,7 @@ async fn resolve(
         );
     };
     if action == Resolution::Suspend && form.confirmed.is_none() {
-        let report = reports::list(&v.data, None)
-            .await?
-            .into_iter()
-            .find(|r| r.id == id)
-            .ok_or_else(|| AppError::not_found("report"))?;
+        let report = reports::one(&v.data, id).await?;
         return confirm_page(
             &s,
             &report.account,
