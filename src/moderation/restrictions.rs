@@ -7,7 +7,8 @@
 //!   [`crate::accounts::suspend`] (the account can no longer sign in).
 //! - **Limit** an account, local or remote: like a silenced server
 //!   ([`crate::peering::silenced_actors`]), its content is kept out of public lists (the job
-//!   board, browsing people by skill) for people who do not follow it; follows still work.
+//!   board, browsing people by skill, the list of communities) for people who do not follow
+//!   it; follows still work.
 //! - **Lift** either.
 //!
 //! Every decision is written to the audit log in its own transaction.
@@ -116,6 +117,11 @@ fn is_disabled(conn: &mut DbConn, actor_id: i64) -> AppResult<bool> {
 /// Whether a remote actor is suspended here (the lookups treat it as unknown).
 pub fn is_suspended(conn: &mut DbConn, actor_id: i64) -> AppResult<bool> {
     Ok(model::restriction_of(conn, actor_id)?.is_some_and(|r| r.restriction == SUSPEND))
+}
+
+/// The remote actors suspended here (for lists that keep rows of them, such as communities).
+pub fn suspended_actors(conn: &mut DbConn) -> AppResult<Vec<i64>> {
+    Ok(model::restricted_ids(conn, SUSPEND)?)
 }
 
 /// Why the actor `ap_id` is suspended here, if it is (the inbox refuses its activities).

@@ -403,6 +403,42 @@ async fn limited_accounts_leave_public_lists(backend: Backend) {
     assert_eq!(found(bob.clone()).await, 1);
     assert_eq!(found(alice.clone()).await, 1, "one still finds oneself");
 
+    // a limited community leaves the list of communities, except for its members
+    let (s, c) = app
+        .call(
+            &nadia,
+            Method::POST,
+            "/api/v1/communities",
+            json!({"handle": "cuisine", "name": "Cuisine", "access": "open"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{c}");
+    let community = c["account"]["id"].as_i64().unwrap();
+    let (s, j) = app
+        .call(
+            &fan,
+            Method::POST,
+            &format!("/api/v1/communities/{community}/join"),
+            json!({"accept_charter": true}),
+        )
+        .await;
+    assert_eq!(s, 200, "{j}");
+    let communities = |token: String| {
+        let app = &app;
+        async move {
+            let (s, v) = app
+                .call(&token, Method::GET, "/api/v1/communities", None)
+                .await;
+            assert_eq!(s, 200, "{v}");
+            v.as_array().unwrap().len()
+        }
+    };
+    assert_eq!(communities(seeker.clone()).await, 1);
+    let (s, _) = moderate(&app, &mo, community, json!({"action": "limit"})).await;
+    assert_eq!(s, 200);
+    assert_eq!(communities(seeker.clone()).await, 0);
+    assert_eq!(communities(fan.clone()).await, 1);
+
     // lifted: back in the lists
     let (s, _) = moderate(&app, &mo, org_id, json!({"action": "lift"})).await;
     assert_eq!(s, 200);
