@@ -704,6 +704,46 @@ admin-audit-action = Action
 admin-audit-target = About
 admin-audit-details = Details
 admin-audit-cli = command line
+admin-resolution-limit = Limit the account
+admin-accounts-title = Accounts
+admin-accounts-intro = Suspend or limit an account of this server or of another one. A limited account's content stays out of public lists (the job board, browsing people by skill) for people who do not follow it; follows still work. A suspended remote account can no longer reach this server and what it wrote here is hidden.
+admin-accounts-find = Account
+admin-accounts-find-hint = Its handle, for example camille or camille@example.org. Only accounts this server already knows.
+admin-accounts-find-button = Find
+admin-accounts-restricted = Suspended and limited accounts
+admin-accounts-none = No account is suspended or limited.
+admin-account-handle = Account
+admin-account-status = Status
+admin-account-status-suspended = Suspended
+admin-account-status-limited = Limited
+admin-account-status-none = No restriction
+admin-account-reason = Reason
+admin-account-reason-hint = Written to the audit log; for a suspended remote account, also answered to its server when it is refused.
+admin-account-title = Moderating { $handle }
+admin-account-profile = Profile
+admin-account-since = since { $date }
+admin-account-limit = Limit this account
+admin-account-limit-explained = Its posts, offers and profile stay out of public lists for people who do not follow it. Its followers still see everything, and anyone may still follow it.
+admin-account-lift = Lift the restriction
+admin-account-lift-explained = The account is treated like any other again.
+admin-account-lift-suspension-explained = Its server may send activities here again. What was hidden when it was suspended does not come back, and follows dropped then are not restored.
+admin-account-suspend = Suspend this account
+admin-account-suspend-local-explained = The member can no longer sign in; their sessions and API tokens stop working at once. Lifting the suspension lets them in again.
+admin-account-suspend-remote-explained = Its activities are refused by this server, with your reason; its posts, community messages, job offers and profile disappear from every page here; follows between it and members of this server are dropped. This cannot be undone by lifting the suspension.
+admin-account-suspend-title = Suspend an account
+admin-account-suspend-question = Suspend { $handle }?
+admin-account-suspend-confirm = Yes, suspend this account
+admin-account-cancel = Cancel
+admin-account-moderate-link = Moderate this account
+admin-rules-import = Import a block list
+admin-rules-import-csv = CSV block list
+admin-rules-import-hint = Paste the content of the file: a first line naming the columns (#domain,#severity,#public_comment — Mastodon's export), then one server per line. Severity: suspend or block, silence, allow. If one line is wrong, nothing is imported.
+admin-rules-import-button = Import the rules
+admin-rules-import-nothing = Nothing was imported. Correct these lines and import again:
+admin-rules-imported = { $count ->
+    [one] One rule imported.
+   *[other] { $count } rules imported.
+}
 ## Messages, blocks and notifications (issue 7)
 nav-messages = Messages
 nav-notifications = Notifications

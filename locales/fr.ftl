@@ -706,6 +706,46 @@ admin-audit-action = Action
 admin-audit-target = Sur
 admin-audit-details = Détails
 admin-audit-cli = ligne de commande
+admin-resolution-limit = Limiter le compte
+admin-accounts-title = Comptes
+admin-accounts-intro = Suspendez ou limitez un compte de ce serveur ou d'un autre. Le contenu d'un compte limité reste hors des listes publiques (offres d'emploi, recherche de personnes par compétence) pour qui ne le suit pas ; les abonnements fonctionnent toujours. Un compte distant suspendu ne peut plus joindre ce serveur et ce qu'il a écrit ici est masqué.
+admin-accounts-find = Compte
+admin-accounts-find-hint = Son identifiant, par exemple camille ou camille@exemple.org. Seulement les comptes que ce serveur connaît déjà.
+admin-accounts-find-button = Trouver
+admin-accounts-restricted = Comptes suspendus et limités
+admin-accounts-none = Aucun compte n'est suspendu ni limité.
+admin-account-handle = Compte
+admin-account-status = État
+admin-account-status-suspended = Suspendu
+admin-account-status-limited = Limité
+admin-account-status-none = Aucune restriction
+admin-account-reason = Motif
+admin-account-reason-hint = Écrit dans le journal ; pour un compte distant suspendu, aussi répondu à son serveur quand il est refusé.
+admin-account-title = Modération de { $handle }
+admin-account-profile = Profil
+admin-account-since = depuis le { $date }
+admin-account-limit = Limiter ce compte
+admin-account-limit-explained = Ses publications, offres et son profil restent hors des listes publiques pour qui ne le suit pas. Ses abonnés voient toujours tout, et chacun peut encore s'abonner.
+admin-account-lift = Lever la restriction
+admin-account-lift-explained = Le compte est de nouveau traité comme les autres.
+admin-account-lift-suspension-explained = Son serveur peut de nouveau envoyer des activités ici. Ce qui a été masqué lors de la suspension ne revient pas, et les abonnements supprimés alors ne sont pas rétablis.
+admin-account-suspend = Suspendre ce compte
+admin-account-suspend-local-explained = Le membre ne peut plus se connecter ; ses sessions et ses jetons d'API cessent aussitôt de fonctionner. Lever la suspension lui rend l'accès.
+admin-account-suspend-remote-explained = Ses activités sont refusées par ce serveur, avec votre motif ; ses publications, messages de communauté, offres d'emploi et son profil disparaissent de toutes les pages d'ici ; les abonnements entre lui et les membres de ce serveur sont supprimés. Lever la suspension n'annule pas cela.
+admin-account-suspend-title = Suspendre un compte
+admin-account-suspend-question = Suspendre { $handle } ?
+admin-account-suspend-confirm = Oui, suspendre ce compte
+admin-account-cancel = Annuler
+admin-account-moderate-link = Modérer ce compte
+admin-rules-import = Importer une liste de blocage
+admin-rules-import-csv = Liste de blocage CSV
+admin-rules-import-hint = Collez le contenu du fichier : une première ligne qui nomme les colonnes (#domain,#severity,#public_comment — l'export de Mastodon), puis un serveur par ligne. Sévérité : suspend ou block, silence, allow. Si une ligne est fausse, rien n'est importé.
+admin-rules-import-button = Importer les règles
+admin-rules-import-nothing = Rien n'a été importé. Corrigez ces lignes et importez de nouveau :
+admin-rules-imported = { $count ->
+    [one] Une règle importée.
+   *[other] { $count } règles importées.
+}
 ## Messages, blocks and notifications (issue 7)
 nav-messages = Messages
 nav-notifications = Notifications

@@ -111,6 +111,9 @@ enum AdminCommand {
     /// The moderation queue, and resolving reports.
     #[command(subcommand)]
     Reports(ReportsCommand),
+    /// Suspend, limit or lift single accounts, local or remote.
+    #[command(subcommand)]
+    Accounts(AccountsCommand),
     /// The latest administrator and moderator actions, newest first.
     Audit {
         #[arg(long, default_value_t = 50)]
@@ -139,6 +142,28 @@ enum PartnersCommand {
 }
 
 #[derive(Subcommand)]
+enum AccountsCommand {
+    /// List suspended and limited accounts.
+    List,
+    /// Suspend an account (`name` for a member, `name@host` for a remote account this server
+    /// knows): a member can no longer sign in; a remote account's activities are refused and
+    /// what it wrote here is hidden.
+    Suspend {
+        handle: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Limit an account: its content stays out of public lists for people who do not follow it.
+    Limit {
+        handle: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Lift a suspension or a limit.
+    Lift { handle: String },
+}
+
+#[derive(Subcommand)]
 enum ReportsCommand {
     /// List reports (open ones, oldest first).
     List {
@@ -146,7 +171,7 @@ enum ReportsCommand {
         #[arg(long)]
         all: bool,
     },
-    /// Resolve a report: dismiss, remove_content, suspend or block_instance.
+    /// Resolve a report: dismiss, remove_content, suspend, limit or block_instance.
     Resolve {
         id: i64,
         action: String,
@@ -390,6 +415,10 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let state = passerelle::build_state(config, port).await?;
             reports_command(&state, cmd).await
         }
+        Command::Admin(AdminCommand::Accounts(cmd)) => {
+            let state = passerelle::build_state(config, port).await?;
+            accounts_command(&state, cmd).await
+        }
         Command::Admin(AdminCommand::Audit { limit }) => {
             let state = passerelle::build_state(config, port).await?;
             let entries = state
@@ -519,7 +548,7 @@ async fn reports_command(
         ReportsCommand::Resolve { id, action, note } => {
             let action = Resolution::parse(&action).ok_or_else(|| {
                 anyhow::anyhow!(
-                    "unknown action `{action}`: use dismiss, remove_content, suspend or block_instance"
+                    "unknown action `{action}`: use dismiss, remove_content, suspend, limit or block_instance"
                 )
             })?;
             let r = moderation::resolve(state, None, id, ResolveInput { action, note })
@@ -529,6 +558,41 @@ async fn reports_command(
             Ok(())
         }
     }
+}
+
+async fn accounts_command(
+    state: &passerelle::state::AppState,
+    cmd: AccountsCommand,
+) -> anyhow::Result<()> {
+    use passerelle::moderation::restrictions::{self, AccountAction, AccountModerationInput};
+    let (handle, action, reason) = match cmd {
+        AccountsCommand::List => {
+            let accounts = restrictions::list(state).await.map_err(explain)?;
+            if accounts.is_empty() {
+                println!("no suspended or limited account");
+            }
+            for a in accounts {
+                println!("{:<10} {:<40} {}", a.status, a.account.handle, a.reason);
+            }
+            return Ok(());
+        }
+        AccountsCommand::Suspend { handle, reason } => (handle, AccountAction::Suspend, reason),
+        AccountsCommand::Limit { handle, reason } => (handle, AccountAction::Limit, reason),
+        AccountsCommand::Lift { handle } => (handle, AccountAction::Lift, String::new()),
+    };
+    let actor = restrictions::known_by_handle(state, &handle)
+        .await
+        .map_err(explain)?;
+    let standing = restrictions::moderate(
+        state,
+        None,
+        actor.id,
+        AccountModerationInput { action, reason },
+    )
+    .await
+    .map_err(explain)?;
+    println!("{}: {}", standing.account.handle, standing.status);
+    Ok(())
 }
 
 async fn instances_command(

@@ -308,6 +308,12 @@ pub fn suspend(conn: &mut crate::db::DbConn, actor_id: i64) -> AppResult<bool> {
     Ok(model::disable_by_actor(conn, actor_id)? == 1)
 }
 
+/// Lifts the suspension of a local actor's account (inside the moderator's transaction): it
+/// may sign in again. False if it was not suspended.
+pub fn reinstate(conn: &mut crate::db::DbConn, actor_id: i64) -> AppResult<bool> {
+    Ok(model::enable_by_actor(conn, actor_id)? == 1)
+}
+
 /// Only hashes of secrets are stored.
 pub fn token_hash(token: &str) -> String {
     Sha256::digest(token.as_bytes())

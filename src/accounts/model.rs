@@ -206,6 +206,17 @@ pub fn disable_by_actor(conn: &mut DbConn, actor_id: i64) -> QueryResult<usize> 
         .execute(conn)
 }
 
+/// Lifts the suspension of the account of `actor_id`; the number of accounts changed.
+pub fn enable_by_actor(conn: &mut DbConn, actor_id: i64) -> QueryResult<usize> {
+    diesel::update(
+        accounts::table
+            .filter(accounts::actor_id.eq(actor_id))
+            .filter(accounts::disabled.eq(true)),
+    )
+    .set(accounts::disabled.eq(false))
+    .execute(conn)
+}
+
 /// The account of a local actor, if it has one.
 pub fn account_of_actor(conn: &mut DbConn, actor_id: i64) -> QueryResult<Option<i64>> {
     accounts::table

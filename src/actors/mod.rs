@@ -105,13 +105,21 @@ pub async fn local_of_kind(state: &AppState, handle: &str, kind: &str) -> AppRes
         .ok_or_else(|| AppError::NotFound(format!("nobody is called @{handle} here")))
 }
 
-/// Any known actor by database id, or 404.
+/// Any known actor by database id, or 404; a remote actor suspended by our moderators is
+/// treated as unknown.
 pub async fn by_id(state: &AppState, id: i64) -> AppResult<DbActor> {
     state
         .db
-        .read(move |c| Ok(model::by_id(c, id)?))
+        .read(move |c| {
+            let actor = model::by_id(c, id)?.filter(|a| a.deleted_at.is_none());
+            match actor {
+                Some(a) if !a.local && crate::moderation::restrictions::is_suspended(c, a.id)? => {
+                    Ok(None)
+                }
+                other => Ok(other),
+            }
+        })
         .await?
-        .filter(|a| a.deleted_at.is_none())
         .ok_or_else(|| AppError::not_found("account"))
 }
 

@@ -321,6 +321,9 @@ impl Page {
         crate::moderation::api::create_report,
         crate::moderation::api::queue,
         crate::moderation::api::resolve,
+        crate::moderation::api::restricted_accounts,
+        crate::moderation::api::account_standing,
+        crate::moderation::api::moderate_account,
     ),
     components(schemas(ErrorBody, FieldError)),
     modifiers(&BearerAuth)

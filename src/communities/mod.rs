@@ -1182,7 +1182,8 @@ pub fn threads_of(
         .collect())
 }
 
-/// Communities a viewer can see in lists: all but the secret ones they do not belong to.
+/// Communities a viewer can see in lists: all but the secret ones they do not belong to, the
+/// limited ones (or on silenced servers) they are not members of, and suspended ones.
 pub async fn list(
     state: &AppState,
     viewer: Option<DbActor>,
@@ -1199,8 +1200,14 @@ pub async fn list(
                 None => vec![],
             };
             let rows = model::list(c, &mine, 500)?;
+            // limited communities only for their members; suspended remote ones for nobody
+            let limited = crate::moderation::restrictions::kept_out_of_public_lists(c, "group")?;
+            let suspended = crate::moderation::restrictions::suspended_actors(c)?;
             let mut out = vec![];
             for (a, d) in rows {
+                if suspended.contains(&a.id) || (limited.contains(&a.id) && !mine.contains(&a.id)) {
+                    continue;
+                }
                 let n = model::count_members(c, a.id)?;
                 out.push((a, d, n));
             }

@@ -457,6 +457,29 @@ pub fn remove_all_of(
     .execute(conn)
 }
 
+/// Removes everything an author wrote in any community (a moderator suspended the account).
+pub fn remove_all_by(conn: &mut DbConn, author: i64, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        community_posts::table
+            .filter(community_posts::author_id.eq(author))
+            .filter(community_posts::removed_at.is_null()),
+    )
+    .set(community_posts::removed_at.eq(Some(at)))
+    .execute(conn)
+}
+
+/// Forgets every membership of an actor, as member or as community (a suspended account).
+pub fn delete_memberships_of(conn: &mut DbConn, actor_id: i64) -> QueryResult<usize> {
+    diesel::delete(
+        community_members::table.filter(
+            community_members::member_id
+                .eq(actor_id)
+                .or(community_members::community_id.eq(actor_id)),
+        ),
+    )
+    .execute(conn)
+}
+
 pub fn set_flags(conn: &mut DbConn, id: i64, pinned: bool, locked: bool) -> QueryResult<usize> {
     diesel::update(community_posts::table.find(id))
         .set((

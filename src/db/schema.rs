@@ -565,3 +565,19 @@ diesel::joinable!(post_reactions -> actors (actor_id));
 diesel::allow_tables_to_appear_in_same_query!(post_reactions, posts);
 diesel::allow_tables_to_appear_in_same_query!(post_reactions, actors);
 diesel::allow_tables_to_appear_in_same_query!(post_reactions, follows);
+
+// ---- moderators' decisions about single accounts (issue 6) ----
+diesel::table! {
+    actor_restrictions (id) {
+        id -> BigInt,
+        actor_id -> BigInt,
+        restriction -> Text,
+        reason -> Text,
+        account_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(actor_restrictions -> actors (actor_id));
+diesel::allow_tables_to_appear_in_same_query!(actor_restrictions, actors);
+diesel::allow_tables_to_appear_in_same_query!(actor_restrictions, follows);

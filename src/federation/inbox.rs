@@ -3,7 +3,7 @@
 //! Order of checks, each refusing with a reason: body size (413, by the router's limit), a
 //! readable HTTP signature and a `Digest` matching the body (401), readable JSON with `id`,
 //! `type` and `actor` (400), the signing key belonging to the activity's actor (401), the
-//! activity id on the actor's server (400), a supported type and well-formed content (400), then
+//! activity id on the actor's server (400), the actor not suspended by our moderators (403), a supported type and well-formed content (400), then
 //! the activity's own checks. The effect and the activity id are written in one transaction; an id seen before has
 //! no effect (202, as for a first delivery, so the sender stops retrying).
 
@@ -156,6 +156,20 @@ pub async fn receive(
     let known = what_we_know(data, &envelope.id, &actor_id)
         .await
         .map_err(|e| refuse("internal", e))?;
+    // a suspended account: refused with the moderators' reason, nothing fetched or stored
+    if let Some(reason) = &known.suspended {
+        let why = if reason.is_empty() {
+            String::new()
+        } else {
+            format!(" ({reason})")
+        };
+        return Err(refuse(
+            "suspended",
+            AppError::Forbidden(format!(
+                "{actor_id} is suspended on this server{why}: its activities are refused"
+            )),
+        ));
+    }
 
     // An account deleted on its server can no longer be fetched; if we never knew it there is
     // nothing to undo, so its Delete is acknowledged without verification.
@@ -245,6 +259,8 @@ pub async fn verified_actor_for_fetch(
 struct Known {
     already_received: bool,
     actor: Option<DbActor>,
+    /// Why the actor is suspended here, if it is.
+    suspended: Option<String>,
     /// The sender's server, if deliveries to it are failing.
     failing_instance: Option<i64>,
 }
@@ -260,6 +276,7 @@ async fn what_we_know(data: &Data<AppState>, activity: &Url, actor: &Url) -> App
             .get_result(c))?;
             let actor =
                 crate::actors::model::by_ap_id(conn, &actor_id)?.filter(|a| a.deleted_at.is_none());
+            let suspended = crate::moderation::restrictions::suspension_of(conn, &actor_id)?;
             let failing_instance = crate::native!(conn, |c| instances::table
                 .filter(instances::host.eq(&host))
                 .filter(
@@ -273,6 +290,7 @@ async fn what_we_know(data: &Data<AppState>, activity: &Url, actor: &Url) -> App
             Ok(Known {
                 already_received,
                 actor,
+                suspended,
                 failing_instance,
             })
         })

@@ -149,6 +149,24 @@ pub fn parse_handle(handle: &str) -> Option<(String, String)> {
 /// Finds an actor by handle: local ones directly, remote ones through their server's WebFinger
 /// (then fetched, verified and cached).
 pub async fn resolve_handle(data: &Data<AppState>, handle: &str) -> AppResult<DbActor> {
+    let actor = resolve_any(data, handle).await?;
+    let id = actor.id;
+    if !actor.local
+        && data
+            .db
+            .read(move |c| crate::moderation::restrictions::is_suspended(c, id))
+            .await?
+    {
+        return Err(AppError::NotFound(format!(
+            "@{} is suspended on this server",
+            actor.handle()
+        )));
+    }
+    Ok(actor)
+}
+
+/// [`resolve_handle`] without the moderators' suspensions.
+async fn resolve_any(data: &Data<AppState>, handle: &str) -> AppResult<DbActor> {
     let bare = handle.trim().trim_start_matches('@');
     let handle = if bare.contains('@') {
         handle.to_string()

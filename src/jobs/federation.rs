@@ -408,6 +408,28 @@ fn wanted(conn: &mut DbConn, organisation: &DbActor) -> AppResult<bool> {
     crate::peering::partnerships::is_partner(conn, &organisation.domain)
 }
 
+/// A partnership with `host` ended (on either side): the open offers its organisations shared
+/// through it leave our board — they are closed here, not deleted, so members' applications to
+/// them and their answers stay readable. Organisations one of our members follows (or asked
+/// to) keep theirs: those offers would have come anyway. Returns how many offers were closed.
+pub fn drop_partner_offers(conn: &mut DbConn, host: &str) -> AppResult<usize> {
+    use crate::db::schema::actors;
+    use diesel::prelude::*;
+    let organisations: Vec<i64> = actors::table
+        .filter(actors::local.eq(false))
+        .filter(actors::kind.eq("organization"))
+        .filter(actors::domain.eq(host))
+        .select(actors::id)
+        .load(conn)?;
+    let mut n = 0;
+    for organisation in organisations {
+        if !follows::model::has_local_follower_or_request(conn, organisation)? {
+            n += super::model::close_all_of(conn, organisation, crate::db::now())?;
+        }
+    }
+    Ok(n)
+}
+
 fn plain(s: &str, max: usize) -> String {
     html::strip_tags(s).trim().chars().take(max).collect()
 }

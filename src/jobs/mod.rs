@@ -942,6 +942,10 @@ pub fn views_of(
 /// One offer as `viewer` sees it; a draft is "not found" outside its team.
 pub fn view_of(conn: &mut DbConn, id: i64, viewer: Option<&DbActor>) -> AppResult<OfferView> {
     let offer = model::get(conn, id)?.ok_or_else(|| AppError::not_found("job offer"))?;
+    // the offers of a remote organisation our moderators suspended are hidden here
+    if !offer.local && crate::moderation::restrictions::is_suspended(conn, offer.organisation_id)? {
+        return Err(AppError::not_found("job offer"));
+    }
     if offer.state == DRAFT {
         let organisation = organisation_of(conn, &offer)?;
         if !is_team(conn, &organisation, viewer)? {

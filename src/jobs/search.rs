@@ -261,8 +261,8 @@ pub fn validate(query: &BoardQuery) -> AppResult<()> {
 }
 
 /// Ids of the open offers matching `query` for `viewer`, in order, for one page; and whether
-/// more follow. Offers of organisations on silenced servers are left out, except for members
-/// who follow the organisation.
+/// more follow. Offers of limited organisations and of organisations on silenced servers are
+/// left out, except for members who follow the organisation.
 pub fn find(
     conn: &mut DbConn,
     query: &BoardQuery,
@@ -367,7 +367,7 @@ pub fn find(
     if let Some(id) = query.organisation {
         sql.push(" AND o.organisation_id = ").bind(Bind::Int(id));
     }
-    let silenced = crate::peering::silenced_actors(conn, "organization")?;
+    let silenced = crate::moderation::restrictions::kept_out_of_public_lists(conn, "organization")?;
     if !silenced.is_empty() {
         sql.push(" AND (o.organisation_id NOT IN ")
             .bind_ints(&silenced)

@@ -1,6 +1,9 @@
 //! Moderation in the JSON API: reports, the moderation queue, the audit log.
 
-use super::{AuditEntry, ReportInput, ReportView, ResolveInput};
+use super::{
+    AuditEntry, ReportInput, ReportView, ResolveInput,
+    restrictions::{self, AccountModerationInput, AccountStanding},
+};
 use crate::{
     accounts::Role,
     api::{ApiJson, ApiMember, Page},
@@ -22,6 +25,11 @@ pub fn routes() -> Router {
         .route("/api/v1/reports", post(create_report))
         .route("/api/v1/admin/reports", get(queue))
         .route("/api/v1/admin/reports/{id}/resolve", post(resolve))
+        .route("/api/v1/admin/accounts", get(restricted_accounts))
+        .route(
+            "/api/v1/admin/accounts/{id}/moderation",
+            get(account_standing).post(moderate_account),
+        )
 }
 
 /// Report an account or one of its posts to this server's moderators (and, with `forward`,
@@ -64,8 +72,9 @@ pub async fn queue(
     Ok(Json(super::list_reports(&data, which).await?))
 }
 
-/// Resolve a report: `dismiss`, `remove_content`, `suspend` (local members) or
-/// `block_instance` (administrators). Written to the audit log.
+/// Resolve a report: `dismiss`, `remove_content`, `suspend` (a local member: no more
+/// sign-in; a remote account: refused and hidden here), `limit` or `block_instance`
+/// (administrators). Written to the audit log.
 #[utoipa::path(post, path = "/api/v1/admin/reports/{id}/resolve", request_body = ResolveInput,
     params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = ReportView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
@@ -92,4 +101,49 @@ pub async fn audit_log(
     member.require(Role::Moderator)?;
     let limit = page.limit();
     Ok(Json(data.db.read(move |c| super::recent(c, limit)).await?))
+}
+
+/// Every suspended or limited account (moderators and administrators).
+#[utoipa::path(get, path = "/api/v1/admin/accounts", security(("bearer" = [])),
+    responses((status = 200, body = [AccountStanding]), (status = 403, body = ErrorBody)))]
+pub async fn restricted_accounts(
+    data: Data<AppState>,
+    member: ApiMember,
+) -> AppResult<Json<Vec<AccountStanding>>> {
+    member.require(Role::Moderator)?;
+    Ok(Json(restrictions::list(&data).await?))
+}
+
+/// An account's standing here: `suspended`, `limited` or `none` (moderators and
+/// administrators; suspended remote accounts included).
+#[utoipa::path(get, path = "/api/v1/admin/accounts/{id}/moderation", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = AccountStanding), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn account_standing(
+    data: Data<AppState>,
+    member: ApiMember,
+    Path(id): Path<i64>,
+) -> AppResult<Json<AccountStanding>> {
+    member.require(Role::Moderator)?;
+    Ok(Json(restrictions::account_standing(&data, id).await?))
+}
+
+/// Suspend, limit or lift an account, local or remote (moderators and administrators; only
+/// administrators act on staff accounts). `suspend` of a remote account refuses its
+/// activities and hides what it wrote here; `limit` keeps its content out of public lists for
+/// people who do not follow it. Written to the audit log.
+#[utoipa::path(post, path = "/api/v1/admin/accounts/{id}/moderation",
+    request_body = AccountModerationInput, params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = AccountStanding), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn moderate_account(
+    data: Data<AppState>,
+    member: ApiMember,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<AccountModerationInput>,
+) -> AppResult<Json<AccountStanding>> {
+    member.require(Role::Moderator)?;
+    Ok(Json(
+        restrictions::moderate(&data, Some(&member.0), id, input).await?,
+    ))
 }

@@ -1,11 +1,12 @@
 //! Moderation: reports (from members, or from other servers as `Flag`s), the moderation
-//! queue and moderators' decisions, and the audit log of every administrator and moderator
+//! queue and moderators' decisions (also about single accounts: [`restrictions`]), and the audit log of every administrator and moderator
 //! action.
 
 pub mod api;
 pub mod dashboard;
 pub mod model;
 pub mod reports;
+pub mod restrictions;
 pub mod web;
 
 pub use reports::{

@@ -2,7 +2,7 @@
 
 use crate::db::{
     DbConn, now,
-    schema::{accounts, actors, audit_log, reports},
+    schema::{accounts, actor_restrictions, actors, audit_log, reports},
 };
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -133,4 +133,93 @@ pub fn resolve(conn: &mut DbConn, id: i64, resolution: &str, by: Option<i64>) ->
         ))
         .execute(conn)
         .map(|n| n == 1)
+}
+
+/// A moderator's decision about one account (`suspend` or `limit`).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = actor_restrictions)]
+pub struct DbRestriction {
+    pub id: i64,
+    pub actor_id: i64,
+    pub restriction: String,
+    pub reason: String,
+    pub account_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn restriction_of(conn: &mut DbConn, actor_id: i64) -> QueryResult<Option<DbRestriction>> {
+    actor_restrictions::table
+        .filter(actor_restrictions::actor_id.eq(actor_id))
+        .select(DbRestriction::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The restriction of the actor whose ActivityPub id is `ap_id`, if any (the inbox).
+pub fn restriction_by_ap_id(conn: &mut DbConn, ap_id: &str) -> QueryResult<Option<DbRestriction>> {
+    actor_restrictions::table
+        .inner_join(actors::table)
+        .filter(actors::ap_id.eq(ap_id))
+        .select(DbRestriction::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Replaces the restriction of an actor (one row per actor; `on_conflict` is not available
+/// under MultiConnection, so delete then insert, inside the caller's transaction).
+pub fn set_restriction(
+    conn: &mut DbConn,
+    actor_id: i64,
+    restriction: &str,
+    reason: &str,
+    by: Option<i64>,
+) -> QueryResult<usize> {
+    delete_restriction(conn, actor_id)?;
+    diesel::insert_into(actor_restrictions::table)
+        .values((
+            actor_restrictions::actor_id.eq(actor_id),
+            actor_restrictions::restriction.eq(restriction),
+            actor_restrictions::reason.eq(reason),
+            actor_restrictions::account_id.eq(by),
+            actor_restrictions::created_at.eq(now()),
+        ))
+        .execute(conn)
+}
+
+pub fn delete_restriction(conn: &mut DbConn, actor_id: i64) -> QueryResult<usize> {
+    diesel::delete(actor_restrictions::table.filter(actor_restrictions::actor_id.eq(actor_id)))
+        .execute(conn)
+}
+
+/// Ids of the actors with `restriction`.
+pub fn restricted_ids(conn: &mut DbConn, restriction: &str) -> QueryResult<Vec<i64>> {
+    actor_restrictions::table
+        .filter(actor_restrictions::restriction.eq(restriction))
+        .select(actor_restrictions::actor_id)
+        .load(conn)
+}
+
+/// Every restriction with its actor, newest first.
+pub fn restrictions(
+    conn: &mut DbConn,
+) -> QueryResult<Vec<(DbRestriction, crate::actors::model::DbActor)>> {
+    actor_restrictions::table
+        .inner_join(actors::table)
+        .order(actor_restrictions::id.desc())
+        .select((
+            DbRestriction::as_select(),
+            crate::actors::model::DbActor::as_select(),
+        ))
+        .load(conn)
+}
+
+/// Actors of local accounts that are suspended (disabled).
+pub fn suspended_local(conn: &mut DbConn) -> QueryResult<Vec<crate::actors::model::DbActor>> {
+    accounts::table
+        .inner_join(actors::table)
+        .filter(accounts::disabled.eq(true))
+        .filter(actors::deleted_at.is_null())
+        .order(accounts::id.desc())
+        .select(crate::actors::model::DbActor::as_select())
+        .load(conn)
 }

@@ -2,7 +2,10 @@
 //! to its server as a `Flag` from the instance actor (the reporter is not revealed); `Flag`s
 //! from other servers arrive in the same queue. Moderators resolve them.
 
-use super::model::{self, DbReport, NewReport};
+use super::{
+    model::{self, DbReport, NewReport},
+    restrictions::{self, AccountAction},
+};
 use crate::{
     accounts::{Member, Role},
     actors::model::DbActor,
@@ -313,6 +316,17 @@ pub async fn list(state: &AppState, which: Option<String>) -> AppResult<Vec<Repo
         .await
 }
 
+/// One report, as moderators see it (the confirmation page of a decision).
+pub async fn one(state: &AppState, id: i64) -> AppResult<ReportView> {
+    state
+        .db
+        .read(move |conn| {
+            let row = model::report(conn, id)?.ok_or_else(|| AppError::not_found("report"))?;
+            view(conn, row)
+        })
+        .await
+}
+
 /// What a moderator decides about a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -321,8 +335,11 @@ pub enum Resolution {
     Dismiss,
     /// Remove the reported post (deleted everywhere if it is ours, hidden here otherwise).
     RemoveContent,
-    /// Suspend the reported member's account (members of this server only).
+    /// Suspend the reported account: a member of this server can no longer sign in; a remote
+    /// account is refused and hidden here (see [`super::restrictions`]).
     Suspend,
+    /// Limit the reported account: kept out of public lists for people who do not follow it.
+    Limit,
     /// Block the reported account's server (administrators only).
     BlockInstance,
 }
@@ -333,6 +350,7 @@ impl Resolution {
             Resolution::Dismiss => "dismiss",
             Resolution::RemoveContent => "remove_content",
             Resolution::Suspend => "suspend",
+            Resolution::Limit => "limit",
             Resolution::BlockInstance => "block_instance",
         }
     }
@@ -342,6 +360,7 @@ impl Resolution {
             Resolution::Dismiss,
             Resolution::RemoveContent,
             Resolution::Suspend,
+            Resolution::Limit,
             Resolution::BlockInstance,
         ]
         .into_iter()
@@ -370,6 +389,7 @@ pub async fn resolve(
             "blocking a server needs administrator rights".into(),
         ));
     }
+    let member = by.cloned();
     let by = by.map(|m| m.account.id);
     let s = state.clone();
     let view = state
@@ -401,13 +421,19 @@ pub async fn resolve(
                         return wrong("This report is about an account, not a post.");
                     }
                 },
-                Resolution::Suspend => {
-                    if !target.local || !crate::accounts::suspend(conn, target.id)? {
-                        return wrong(
-                            "Only members of this server can be suspended here; for a remote \
-                             account, remove its content or block its server.",
-                        );
-                    }
+                Resolution::Suspend | Resolution::Limit => {
+                    let action = if input.action == Resolution::Suspend {
+                        AccountAction::Suspend
+                    } else {
+                        AccountAction::Limit
+                    };
+                    let reason = if input.note.trim().is_empty() {
+                        report.reason.chars().take(500).collect()
+                    } else {
+                        input.note.trim().to_string()
+                    };
+                    restrictions::check_rights(conn, member.as_ref(), &target)?;
+                    restrictions::apply(conn, by, &target, action, &reason)?;
                 }
                 Resolution::BlockInstance => {
                     if target.local {

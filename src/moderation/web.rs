@@ -1,14 +1,16 @@
-//! The moderators' pages: the queue of reports with their decisions (`/admin/reports`) and
-//! the audit log (`/admin/audit`, administrators).
+//! The moderators' pages: the queue of reports with their decisions (`/admin/reports`),
+//! decisions about single accounts (`/admin/accounts`: suspend, limit, lift) and the audit log
+//! (`/admin/audit`, administrators).
 
 use super::{
     AuditEntry,
     reports::{self, ReportView, Resolution, ResolveInput},
+    restrictions::{self, AccountAction, AccountModerationInput, AccountStanding},
 };
 use crate::{
     accounts::Role,
     error::AppError,
-    web::{CsrfForm, Ctx, FieldErrors, SignedIn, WebResult, html_status, see_other},
+    web::{CsrfForm, Ctx, FieldErrors, SignedIn, WebResult, html, html_status, see_other},
 };
 use askama::Template;
 use axum::{
@@ -23,6 +25,9 @@ pub fn routes() -> Router {
     Router::new()
         .route("/admin/reports", get(queue))
         .route("/admin/reports/{id}/resolve", post(resolve))
+        .route("/admin/accounts", get(accounts))
+        .route("/admin/accounts/{id}", get(account).post(moderate))
+        .route("/admin/accounts/{id}/suspend", get(confirm_suspend))
         .route("/admin/audit", get(audit))
         .route("/admin", get(super::dashboard::page))
         .route("/report", get(report_form).post(report))
@@ -87,6 +92,8 @@ async fn queue(s: SignedIn, Query(q): Query<QueueQuery>) -> WebResult {
 struct ResolveForm {
     action: String,
     note: String,
+    /// Set by the confirmation page of a suspension.
+    confirmed: Option<String>,
 }
 
 async fn resolve(
@@ -101,6 +108,17 @@ async fn resolve(
             AppError::invalid("action", "invalid", "Choose what to do about the report.").into(),
         );
     };
+    if action == Resolution::Suspend && form.confirmed.is_none() {
+        let report = reports::one(&v.data, id).await?;
+        return confirm_page(
+            &s,
+            &report.account,
+            format!("/admin/reports/{id}/resolve"),
+            vec![("action", "suspend".into())],
+            ("note", form.note),
+            "/admin/reports".into(),
+        );
+    }
     let result = reports::resolve(
         &v.data,
         Some(&s.member),
@@ -218,4 +236,243 @@ async fn report(s: SignedIn, CsrfForm(form): CsrfForm<ReportForm>) -> WebResult 
         Ok(_) => report_page(&s, form, FieldErrors::default(), true, StatusCode::OK).await,
         Err(errors) => report_page(&s, form, errors, false, StatusCode::UNPROCESSABLE_ENTITY).await,
     }
+}
+
+#[derive(Template)]
+#[template(path = "moderation/accounts.html")]
+struct AccountsPage {
+    ctx: Ctx,
+    handle: String,
+    accounts: Vec<(AccountStanding, String)>,
+    errors: FieldErrors,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct AccountsQuery {
+    handle: String,
+}
+
+/// `GET /admin/accounts[?handle=…]`: the suspended and limited accounts, and a form to find an
+/// account known here by its handle.
+async fn accounts(s: SignedIn, Query(q): Query<AccountsQuery>) -> WebResult {
+    require(&s, Role::Moderator)?;
+    let v = &s.visitor;
+    let handle = q.handle.trim().to_string();
+    let mut errors = FieldErrors::default();
+    let mut status = StatusCode::OK;
+    if !handle.is_empty() {
+        match restrictions::known_by_handle(&v.data, &handle).await {
+            Ok(actor) => return Ok(see_other(&format!("/admin/accounts/{}", actor.id))),
+            Err(AppError::NotFound(m)) => {
+                errors = v
+                    .form_errors::<()>(Err(AppError::invalid("handle", "unknown", m)), &["handle"])?
+                    .err()
+                    .unwrap_or_default();
+                status = StatusCode::NOT_FOUND;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let ctx = v.page("admin-accounts-title");
+    let accounts = restrictions::list(&v.data)
+        .await?
+        .into_iter()
+        .map(|a| {
+            let label = ctx.label("admin-account-status", &a.status);
+            (a, label)
+        })
+        .collect();
+    html_status(
+        status,
+        AccountsPage {
+            ctx,
+            handle,
+            accounts,
+            errors,
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "moderation/account.html")]
+struct AccountPage {
+    ctx: Ctx,
+    standing: AccountStanding,
+    status: String,
+    since: String,
+    profile: Option<String>,
+    reason: String,
+    errors: FieldErrors,
+}
+
+async fn account_page(
+    s: &SignedIn,
+    id: i64,
+    reason: String,
+    errors: FieldErrors,
+    code: StatusCode,
+) -> WebResult {
+    require(s, Role::Moderator)?;
+    let v = &s.visitor;
+    let standing = restrictions::account_standing(&v.data, id).await?;
+    let ctx = v.page_titled(v.t_with(
+        "admin-account-title",
+        "handle",
+        &format!("@{}", standing.account.handle),
+    ));
+    let since = standing
+        .since
+        .map(|d| ctx.date(&d.naive_utc()))
+        .unwrap_or_default();
+    let profile = (standing.status != "suspended" || standing.account.local).then(|| {
+        if standing.account.local {
+            format!("/@{}", standing.account.username)
+        } else {
+            format!("/@{}", standing.account.handle)
+        }
+    });
+    html_status(
+        code,
+        AccountPage {
+            status: ctx.label("admin-account-status", &standing.status),
+            ctx,
+            since,
+            profile,
+            standing,
+            reason,
+            errors,
+        },
+    )
+}
+
+/// `GET /admin/accounts/{id}`: an account's standing and the decisions a moderator can take.
+async fn account(s: SignedIn, Path(id): Path<i64>) -> WebResult {
+    account_page(
+        &s,
+        id,
+        String::new(),
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ModerateForm {
+    action: String,
+    reason: String,
+    /// Set by the confirmation page of a suspension.
+    confirmed: Option<String>,
+}
+
+/// `POST /admin/accounts/{id}`: suspend (after the confirmation page), limit or lift.
+async fn moderate(
+    s: SignedIn,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<ModerateForm>,
+) -> WebResult {
+    require(&s, Role::Moderator)?;
+    let v = &s.visitor;
+    let Some(action) = AccountAction::parse(&form.action) else {
+        return Err(
+            AppError::invalid("action", "invalid", "Choose suspend, limit or lift.").into(),
+        );
+    };
+    if action == AccountAction::Suspend && form.confirmed.is_none() {
+        return suspend_page(&s, id, form.reason).await;
+    }
+    let result = restrictions::moderate(
+        &v.data,
+        Some(&s.member),
+        id,
+        AccountModerationInput {
+            action,
+            reason: form.reason.clone(),
+        },
+    )
+    .await;
+    match result {
+        Ok(_) => Ok(see_other(&format!("/admin/accounts/{id}"))),
+        Err(AppError::Conflict(m)) => {
+            account_page(
+                &s,
+                id,
+                form.reason,
+                FieldErrors::general(m),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(e) => {
+            // field errors shown on the page; anything else becomes its error page
+            let errors = v
+                .form_errors(Err::<(), _>(e), &["reason"])?
+                .err()
+                .unwrap_or_default();
+            account_page(
+                &s,
+                id,
+                form.reason,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+/// `GET /admin/accounts/{id}/suspend`: what a suspension does, and the button that does it.
+async fn confirm_suspend(s: SignedIn, Path(id): Path<i64>) -> WebResult {
+    suspend_page(&s, id, String::new()).await
+}
+
+async fn suspend_page(s: &SignedIn, id: i64, reason: String) -> WebResult {
+    require(s, Role::Moderator)?;
+    let standing = restrictions::account_standing(&s.visitor.data, id).await?;
+    confirm_page(
+        s,
+        &standing.account,
+        format!("/admin/accounts/{id}"),
+        vec![("action", "suspend".into())],
+        ("reason", reason),
+        format!("/admin/accounts/{id}"),
+    )
+}
+
+#[derive(Template)]
+#[template(path = "moderation/confirm.html")]
+struct ConfirmPage {
+    ctx: Ctx,
+    handle: String,
+    local: bool,
+    action: String,
+    hidden: Vec<(&'static str, String)>,
+    reason_field: &'static str,
+    reason: String,
+    back: String,
+}
+
+/// The confirmation asked before a suspension: it says what will happen to the account, and
+/// posts the same form again with `confirmed`.
+fn confirm_page(
+    s: &SignedIn,
+    account: &crate::api::AccountView,
+    action: String,
+    hidden: Vec<(&'static str, String)>,
+    (reason_field, reason): (&'static str, String),
+    back: String,
+) -> WebResult {
+    let v = &s.visitor;
+    html(ConfirmPage {
+        ctx: v.page("admin-account-suspend-title"),
+        handle: format!("@{}", account.handle),
+        local: account.local,
+        action,
+        hidden,
+        reason_field,
+        reason,
+        back,
+    })
 }

@@ -1,7 +1,9 @@
 //! Partnerships: an administrator proposes one to another server; its administrators accept or
 //! decline; either side ends it. Active partners are allowed in allowlist mode and listed on the
 //! public partners page; each side chooses whether its public job offers are shared with the
-//! partner (`share_job_offers`, read by the job board).
+//! partner (`share_job_offers`, read by the job board). When an active partnership ends, on
+//! either side, the partner's shared offers leave our board
+//! ([`crate::jobs::federation::drop_partner_offers`]).
 
 use super::{
     federation::{AnswerType, Offer, PartnershipAnswer},
@@ -201,14 +203,16 @@ pub async fn decide(
                 &answer,
                 [partner_inbox(&partner)],
             )?;
-            audit(conn, by, action, &host, "")?;
             if decision == Decision::Accept {
+                audit(conn, by, action, &host, "")?;
                 model::set_partnership_state(conn, p.id, "active")?;
                 let row = model::partnership_with(conn, &host)?
                     .ok_or_else(|| AppError::not_found("partnership"))?;
                 Ok(Some(view(conn, row)?))
             } else {
                 model::delete_partnership(conn, p.id)?;
+                let details = end_effects(conn, &p)?;
+                audit(conn, by, action, &host, &details)?;
                 Ok(None)
             }
         })
@@ -351,11 +355,26 @@ pub fn receive_answer(
             )));
         }
     };
-    if keep {
+    let details = if keep {
         model::set_partnership_state(conn, p.id, "active")?;
+        String::new()
     } else {
         model::delete_partnership(conn, p.id)?;
+        end_effects(conn, &p)?
+    };
+    audit(conn, None, action, &actor.domain, &details)
+}
+
+/// What ending (or declining) the partnership `p` does here: an active partner's shared job
+/// offers leave our board. Returns the audit entry's details.
+fn end_effects(conn: &mut DbConn, p: &DbPartnership) -> AppResult<String> {
+    if p.state != "active" {
+        return Ok(String::new());
     }
-    audit(conn, None, action, &actor.domain, "")?;
-    Ok(())
+    let closed = crate::jobs::federation::drop_partner_offers(conn, &p.host)?;
+    Ok(if closed == 0 {
+        String::new()
+    } else {
+        format!("{closed} shared job offer(s) closed here")
+    })
 }

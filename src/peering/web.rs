@@ -1,5 +1,5 @@
 //! The public partners page, and the administrators' pages: rules about other servers
-//! (`/admin/instances`, with CSV export) and partnerships (`/admin/partnerships`).
+//! (`/admin/instances`, with CSV import and export) and partnerships (`/admin/partnerships`).
 
 use super::{
     Policy, PolicyInput, PolicyView,
@@ -13,7 +13,7 @@ use crate::{
 use askama::Template;
 use axum::{
     Router,
-    extract::Path,
+    extract::{Path, Query},
     http::{StatusCode, header},
     response::IntoResponse,
     routing::{get, post},
@@ -25,6 +25,7 @@ pub fn routes() -> Router {
         .route("/partners", get(partners))
         .route("/admin/instances", get(instances).post(set_rule))
         .route("/admin/instances.csv", get(export))
+        .route("/admin/instances/import", post(import))
         .route("/admin/instances/{host}/remove", post(remove_rule))
         .route("/admin/partnerships", get(partnerships_page).post(propose))
         .route("/admin/partnerships/{host}/{decision}", post(decide))
@@ -65,6 +66,19 @@ struct InstancesPage {
     rules: Vec<(PolicyView, String, String)>,
     form: RuleForm,
     errors: FieldErrors,
+    /// The CSV as pasted, shown again with its errors.
+    csv: String,
+    csv_errors: FieldErrors,
+    /// Rules written by the import just made.
+    imported: Option<usize>,
+}
+
+/// What the rules page shows besides the rule form.
+#[derive(Default)]
+struct ImportState {
+    csv: String,
+    errors: FieldErrors,
+    imported: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -79,6 +93,7 @@ async fn instances_page(
     s: &SignedIn,
     form: RuleForm,
     errors: FieldErrors,
+    import: ImportState,
     status: StatusCode,
 ) -> WebResult {
     require_admin(s)?;
@@ -104,21 +119,93 @@ async fn instances_page(
             rules,
             form,
             errors,
+            csv: import.csv,
+            csv_errors: import.errors,
+            imported: import.imported,
         },
     )
 }
 
-async fn instances(s: SignedIn) -> WebResult {
+fn new_rule_form() -> RuleForm {
+    RuleForm {
+        policy: "block".into(),
+        ..Default::default()
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct InstancesQuery {
+    imported: Option<usize>,
+}
+
+async fn instances(s: SignedIn, Query(q): Query<InstancesQuery>) -> WebResult {
     instances_page(
         &s,
-        RuleForm {
-            policy: "block".into(),
+        new_rule_form(),
+        FieldErrors::default(),
+        ImportState {
+            imported: q.imported,
             ..Default::default()
         },
-        FieldErrors::default(),
         StatusCode::OK,
     )
     .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ImportForm {
+    csv: String,
+}
+
+/// `POST /admin/instances/import`: a pasted CSV block list, imported whole or not at all
+/// ([`super::import_csv`]); every bad line is shown next to the field with its number.
+async fn import(s: SignedIn, CsrfForm(form): CsrfForm<ImportForm>) -> WebResult {
+    require_admin(&s)?;
+    let v = &s.visitor;
+    let result = if form.csv.trim().is_empty() {
+        Err(AppError::invalid(
+            "csv",
+            "required",
+            "Paste a CSV block list: a first line naming the columns (#domain,#severity,\
+             #public_comment), then one server per line.",
+        ))
+    } else {
+        super::import_csv(&v.data, Some(s.member.account.id), &form.csv)
+            .await
+            .map_err(|e| match e {
+                // the import names the field `file` (the API's body); here it is the text area
+                AppError::Invalid(fields) => AppError::Invalid(
+                    fields
+                        .into_iter()
+                        .map(|f| crate::error::FieldError::new("csv", &f.code, f.message))
+                        .collect(),
+                ),
+                AppError::BadRequest(m) => AppError::invalid("csv", "invalid", m),
+                e => e,
+            })
+    };
+    match v.form_errors(result, &["csv"])? {
+        Ok(summary) => Ok(see_other(&format!(
+            "/admin/instances?imported={}",
+            summary.written
+        ))),
+        Err(errors) => {
+            instances_page(
+                &s,
+                new_rule_form(),
+                FieldErrors::default(),
+                ImportState {
+                    csv: form.csv,
+                    errors,
+                    imported: None,
+                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
 }
 
 async fn set_rule(s: SignedIn, CsrfForm(form): CsrfForm<RuleForm>) -> WebResult {
@@ -144,7 +231,16 @@ async fn set_rule(s: SignedIn, CsrfForm(form): CsrfForm<RuleForm>) -> WebResult 
     };
     match v.form_errors(result, &["host", "policy", "reason"])? {
         Ok(()) => Ok(see_other("/admin/instances")),
-        Err(errors) => instances_page(&s, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(errors) => {
+            instances_page(
+                &s,
+                form,
+                errors,
+                ImportState::default(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
     }
 }
 

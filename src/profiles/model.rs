@@ -271,6 +271,23 @@ pub fn browse(
         .inner_join(actors::table)
         .filter(actors::deleted_at.is_null())
         .into_boxed();
+    // limited people and people on silenced servers: only for those who follow them
+    let hidden = crate::moderation::restrictions::kept_out_of_public_lists(conn, "person")?;
+    if !hidden.is_empty() {
+        let followed_hidden: Vec<i64> = follows::table
+            .filter(follows::follower_id.eq(browser.actor_id.unwrap_or(-1)))
+            .filter(follows::state.eq("accepted"))
+            .filter(follows::followed_id.eq_any(&hidden))
+            .select(follows::followed_id)
+            .load(conn)?;
+        let out: Vec<i64> = hidden
+            .into_iter()
+            .filter(|id| !followed_hidden.contains(id) && Some(*id) != browser.actor_id)
+            .collect();
+        if !out.is_empty() {
+            q = q.filter(profile_entries::actor_id.ne_all(out));
+        }
+    }
     if let Some(kind) = &filter.kind {
         q = q.filter(profile_entries::kind.eq(kind.clone()));
     }

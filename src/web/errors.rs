@@ -134,6 +134,15 @@ impl FieldErrors {
             .map(|(_, t)| t.as_str())
     }
 
+    /// Every error about `field` (an imported file can have one per line).
+    pub fn all(&self, field: &str) -> Vec<&str> {
+        self.fields
+            .iter()
+            .filter(|(f, _)| f == field)
+            .map(|(_, t)| t.as_str())
+            .collect()
+    }
+
     pub fn has(&self, field: &str) -> bool {
         self.get(field).is_some()
     }

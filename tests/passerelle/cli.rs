@@ -212,3 +212,62 @@ fn email_settings_are_checked_and_shown() {
         text(&o)
     );
 }
+
+#[test]
+fn accounts_are_limited_suspended_and_lifted_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = [("PASSERELLE_DATABASE__URL", "sqlite://accounts.db")];
+    let run = |args: &[&str]| passerelle(dir.path(), args, &env, None);
+    let o = run(&["user", "create", "alice"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = run(&["admin", "accounts", "list"]);
+    assert!(
+        text(&o).contains("no suspended or limited account"),
+        "{}",
+        text(&o)
+    );
+    let o = run(&["admin", "accounts", "limit", "@alice", "--reason", "spam"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("limited"), "{}", text(&o));
+    let o = run(&["admin", "accounts", "list"]);
+    assert!(
+        text(&o).contains("limited") && text(&o).contains("alice") && text(&o).contains("spam"),
+        "{}",
+        text(&o)
+    );
+    // a suspension replaces the limit; a suspended account is not limited
+    let o = run(&[
+        "admin",
+        "accounts",
+        "suspend",
+        "alice",
+        "--reason",
+        "usurpation",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("suspended"), "{}", text(&o));
+    let o = run(&["admin", "accounts", "limit", "alice"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("lift the suspension"), "{}", text(&o));
+    let o = run(&["admin", "accounts", "lift", "alice"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = run(&["admin", "accounts", "lift", "alice"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o).contains("neither suspended nor limited"),
+        "{}",
+        text(&o)
+    );
+    let o = run(&["admin", "accounts", "suspend", "nobody@far.example"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o).contains("no account @nobody@far.example"),
+        "{}",
+        text(&o)
+    );
+    let o = run(&["admin", "audit"]);
+    let log = text(&o);
+    for action in ["account.limit", "account.suspend", "account.lift"] {
+        assert!(log.contains(action), "{action}: {log}");
+    }
+}

@@ -8,14 +8,14 @@ use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 
 /// A remote server with one actor, `mallory`, whose key the test holds.
-struct FakeRemote {
-    base: String,
-    actor: String,
-    key: SigningKey,
-    received: Arc<Mutex<Vec<Value>>>,
+pub(crate) struct FakeRemote {
+    pub(crate) base: String,
+    pub(crate) actor: String,
+    pub(crate) key: SigningKey,
+    pub(crate) received: Arc<Mutex<Vec<Value>>>,
 }
 
-async fn fake_remote() -> FakeRemote {
+pub(crate) async fn fake_remote() -> FakeRemote {
     let keys: GeneratedKeys = generate_keys().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://localhost:{}", listener.local_addr().unwrap().port());
@@ -67,7 +67,12 @@ async fn fake_remote() -> FakeRemote {
 }
 
 impl FakeRemote {
-    async fn post(&self, app: &TestApp, key: &SigningKey, body: &Value) -> reqwest::Response {
+    pub(crate) async fn post(
+        &self,
+        app: &TestApp,
+        key: &SigningKey,
+        body: &Value,
+    ) -> reqwest::Response {
         let url = url::Url::parse(&app.url("/inbox")).unwrap();
         let bytes = body.to_string().into_bytes();
         let headers = sign_post(key, &url, &bytes).unwrap();
@@ -81,7 +86,7 @@ impl FakeRemote {
     }
 }
 
-async fn stored_posts(app: &TestApp) -> Vec<String> {
+pub(crate) async fn stored_posts(app: &TestApp) -> Vec<String> {
     app.state()
         .db
         .read(|c| {

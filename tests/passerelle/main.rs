@@ -9,6 +9,7 @@ mod federation;
 mod fixtures;
 mod jobs;
 mod messages;
+mod moderation;
 mod organisations;
 mod profiles;
 mod web;

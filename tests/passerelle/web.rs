@@ -4,7 +4,7 @@ use crate::{Backend, TestApp, both_backends, spawn_app};
 use reqwest::{StatusCode, header};
 
 /// A browser: keeps cookies, does not follow redirects (tests look at them).
-struct Browser<'a> {
+pub(crate) struct Browser<'a> {
     app: &'a TestApp,
     client: reqwest::Client,
 }
@@ -13,7 +13,7 @@ const PASSWORD: &str = "a long enough password";
 
 impl<'a> Browser<'a> {
     /// A new browser (its own cookies: another person) on `app`.
-    fn new(app: &'a TestApp) -> Browser<'a> {
+    pub(crate) fn new(app: &'a TestApp) -> Browser<'a> {
         Browser {
             app,
             client: reqwest::Client::builder()
@@ -24,14 +24,19 @@ impl<'a> Browser<'a> {
         }
     }
 
-    async fn get(&self, path: &str) -> (StatusCode, String) {
+    pub(crate) async fn get(&self, path: &str) -> (StatusCode, String) {
         let r = self.client.get(self.app.url(path)).send().await.unwrap();
         (r.status(), r.text().await.unwrap())
     }
 
+    /// A GET whose answer is looked at as such (status, headers).
+    pub(crate) async fn response(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.app.url(path)).send().await.unwrap()
+    }
+
     /// Posts a form the way a browser does after showing the page at `form_page`: with the
     /// CSRF token found in it.
-    async fn submit(
+    pub(crate) async fn submit(
         &self,
         form_page: &str,
         action: &str,
@@ -50,7 +55,7 @@ impl<'a> Browser<'a> {
             .unwrap()
     }
 
-    async fn sign_up(&self, username: &str) {
+    pub(crate) async fn sign_up(&self, username: &str) {
         let r = self
             .submit(
                 "/register",
@@ -68,7 +73,7 @@ impl<'a> Browser<'a> {
     }
 }
 
-fn location(r: &reqwest::Response) -> String {
+pub(crate) fn location(r: &reqwest::Response) -> String {
     r.headers()[header::LOCATION].to_str().unwrap().to_string()
 }
 

@@ -775,6 +775,23 @@ async fn partnership(backend: Backend) {
         ["Offre de B, nouvelle", "Offre de B, déjà ouverte"],
         "A did not choose to share"
     );
+    // then A shares too
+    let (s, v) = alice
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/admin/partnerships/{}/share_job_offers", b.domain()),
+            json!({"share": true}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 200, "{v}");
+    eventually(20, "A's offer on B's board", || async {
+        board(bruno.clone())
+            .await
+            .contains(&"Offre de A".to_string())
+            .then_some(())
+    })
+    .await;
 
     // in allowlist mode a partner needs no allow rule
     a.restart_with(env(&[("PASSERELLE_FEDERATION__MODE", "allowlist")]))
@@ -804,5 +821,227 @@ async fn partnership(backend: Backend) {
     assert_eq!(status, 403, "{message}");
     let (_, log) = alice.get("/api/v1/admin/audit").await.unwrap();
     assert_eq!(log[0]["action"], "partnership.end");
+    assert_eq!(
+        log[0]["details"], "2 shared job offer(s) closed here",
+        "{log}"
+    );
+    // the partner's shared offers left each board, on both sides
+    assert_eq!(board(alice.clone()).await, ["Offre de A"]);
+    eventually(15, "A's offer leaves B's board", || async {
+        (board(bruno.clone()).await == ["Offre de B, nouvelle", "Offre de B, déjà ouverte"])
+            .then_some(())
+    })
+    .await;
+    let (_, log) = bruno.get("/api/v1/admin/audit").await.unwrap();
+    assert_eq!(log[0]["action"], "partnership.ended_by_them", "{log}");
+    assert_eq!(log[0]["details"], "1 shared job offer(s) closed here");
 }
 both_backends!(partnership);
+
+/// Posts stored on `inst` (not deleted) whose text contains `text`.
+fn stored_posts_containing(inst: &Instance, text: &str) -> i64 {
+    use diesel::prelude::*;
+    use passerelle::db::schema::posts;
+    let db = inst.database().unwrap();
+    let pattern = format!("%{text}%");
+    db.read_blocking(move |c| {
+        Ok(posts::table
+            .filter(posts::content.like(&pattern))
+            .filter(posts::deleted_at.is_null())
+            .count()
+            .get_result(c)?)
+    })
+    .unwrap()
+}
+
+/// Remote accounts moderated on A. Limited: an organisation of B keeps its offers on A's job
+/// board for its follower only. Suspended: a person of B disappears from A (earlier posts
+/// gone, follows dropped, unknown to lookups and pages), and its next Create is refused with
+/// 403 and the reason, nothing stored — also when B's own delivery worker sends it.
+async fn remote_accounts_suspended_and_limited(backend: Backend) {
+    let (a, b) = tokio::join!(instance(backend, "a"), instance(backend, "b"));
+    let alice = a.admin("alice").await.unwrap();
+    let ana = a.member("ana").await.unwrap();
+    let carol = a.member("carol").await.unwrap();
+    let bob = b.member("bob").await.unwrap();
+    let bruno = b.member("bruno").await.unwrap();
+
+    // B's organisation publishes an offer; ana follows the organisation, so it reaches A
+    let (s, org) = bruno
+        .post(
+            "/api/v1/organisations",
+            json!({"handle": "atelier_b", "name": "Atelier B"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 201, "{org}");
+    let (s, offer) = bruno
+        .post(
+            &format!("/api/v1/organisations/{}/jobs", org["account"]["id"]),
+            json!({"title": "Soudeur ou soudeuse", "description": "Atelier de dix personnes.",
+                   "contract_type": "permanent", "location": "Lille"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 201, "{offer}");
+    let (s, v) = bruno
+        .post(&format!("/api/v1/jobs/{}/publish", offer["id"]), json!({}))
+        .await
+        .unwrap();
+    assert_eq!(s, 200, "{v}");
+    let org_on_a = ana
+        .follow_accepted(&format!("atelier_b@{}", b.domain()))
+        .await
+        .unwrap();
+    let board = |who: Member| async move {
+        let (_, v) = who.get("/api/v1/jobs").await.unwrap();
+        v["offers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["title"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    eventually(20, "B's offer on A's board", || async {
+        (board(carol.clone()).await == ["Soudeur ou soudeuse"]).then_some(())
+    })
+    .await;
+
+    // limited on A: out of the board for carol and visitors, still there for ana
+    let moderate = |id: i64, body: Value| {
+        let alice = alice.clone();
+        async move {
+            alice
+                .post(&format!("/api/v1/admin/accounts/{id}/moderation"), body)
+                .await
+                .unwrap()
+        }
+    };
+    let (s, _) = carol
+        .post(
+            &format!("/api/v1/admin/accounts/{org_on_a}/moderation"),
+            json!({"action": "limit"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 403, "members do not moderate");
+    let (s, v) = moderate(
+        org_on_a,
+        json!({"action": "limit", "reason": "annonces trompeuses"}),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["status"], "limited");
+    assert!(board(carol.clone()).await.is_empty());
+    assert_eq!(board(ana.clone()).await, ["Soudeur ou soudeuse"]);
+    let page = reqwest::get(a.url("/jobs"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("Soudeur"), "{page}");
+
+    // the organisation suspended on A: its offer is gone, even for its follower
+    let (_, v) = ana.get("/api/v1/jobs").await.unwrap();
+    let offer_on_a = v["offers"][0]["id"].as_i64().unwrap();
+    let (s, _) = ana
+        .get(&format!("/api/v1/jobs/{offer_on_a}"))
+        .await
+        .unwrap();
+    assert_eq!(s, 200);
+    let (s, v) = moderate(org_on_a, json!({"action": "suspend"})).await;
+    assert_eq!(s, 200, "{v}");
+    assert!(board(ana.clone()).await.is_empty());
+    let (s, _) = ana
+        .get(&format!("/api/v1/jobs/{offer_on_a}"))
+        .await
+        .unwrap();
+    assert_eq!(s, 404);
+
+    // bob, followed by ana, posts; then A's moderators suspend him
+    let bob_on_a = ana.follow_accepted(&bob.handle).await.unwrap();
+    bob.write("Première nouvelle de Bob", "public")
+        .await
+        .unwrap();
+    eventually(15, "ana sees bob's post", || async {
+        let home = ana.home().await.ok()?;
+        home.iter()
+            .any(|p| p.to_string().contains("Première nouvelle"))
+            .then_some(())
+    })
+    .await;
+    let (s, v) = moderate(
+        bob_on_a,
+        json!({"action": "suspend", "reason": "usurpation d'identité"}),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["status"], "suspended");
+    let home = ana.home().await.unwrap();
+    assert!(
+        !home
+            .iter()
+            .any(|p| p.to_string().contains("Première nouvelle")),
+        "{home:?}"
+    );
+    assert_eq!(stored_posts_containing(&a, "Première nouvelle"), 0);
+    let (s, _) = ana
+        .get(&format!("/api/v1/accounts/{bob_on_a}"))
+        .await
+        .unwrap();
+    assert_eq!(s, 404);
+    assert!(ana.lookup(&bob.handle).await.is_err());
+    let (s, _) = ana.page(&format!("/@{}", bob.handle)).await.unwrap();
+    assert_eq!(s, 404, "bob's page is gone from A");
+    let (_, following) = ana
+        .get(&format!("/api/v1/accounts/{}/following", ana.id))
+        .await
+        .unwrap();
+    assert!(
+        !following.to_string().contains(&b.url("/users/bob")),
+        "ana's follow of bob was dropped: {following}"
+    );
+
+    // bob's next Create is refused with 403 and the reason; nothing is stored
+    let bob_url = b.url("/users/bob");
+    let id = uuid_like();
+    let create = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": b.url(&format!("/activities/{id}")),
+        "type": "Create",
+        "actor": bob_url,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "object": {"type": "Note", "id": b.url(&format!("/posts/{id}")), "attributedTo": bob_url,
+            "content": "<p>Deuxième nouvelle de Bob</p>",
+            "to": ["https://www.w3.org/ns/activitystreams#Public"],
+            "cc": [ana_url(&a)]},
+    });
+    let (status, message) = deliver_as(&b, &bob_url, &a, create).await;
+    assert_eq!(status, 403, "{message}");
+    assert!(
+        message.contains("suspended") && message.contains("usurpation"),
+        "{message}"
+    );
+    assert_eq!(stored_posts_containing(&a, "Deuxième nouvelle"), 0);
+    // B still believes ana follows bob: its delivery is refused the same way, then dropped
+    bob.write("Troisième nouvelle de Bob", "public")
+        .await
+        .unwrap();
+    eventually(20, "B's delivery to A is answered and dropped", || async {
+        (pending_deliveries_to(&b, &a.domain()) == 0).then_some(())
+    })
+    .await;
+    assert_eq!(stored_posts_containing(&a, "Troisième nouvelle"), 0);
+
+    let (_, log) = alice.get("/api/v1/admin/audit").await.unwrap();
+    assert_eq!(log[0]["action"], "account.suspend", "{log}");
+    assert_eq!(log[0]["target"], bob_url);
+    assert_eq!(log[1]["action"], "account.suspend");
+    assert_eq!(log[2]["action"], "account.limit");
+}
+both_backends!(remote_accounts_suspended_and_limited);
+
+fn ana_url(a: &Instance) -> String {
+    a.url("/users/ana")
+}

@@ -1,0 +1,1 @@
+DROP TABLE actor_restrictions;
