@@ -33,7 +33,7 @@ async fn pasture_verify_actor(backend: Backend) {
     );
     // signed POSTs are accepted, also from actors whose key is served only to signed GETs
     // (claire, frank) and actors without preferredUsername (dean, emily, frank). Pasture posts
-    // a Like, which we refuse with 400 only after the signature was verified.
+    // a Like of an object we do not have: accepted (202) and not counted.
     for name in ["bob", "claire", "emily", "frank"] {
         assert_eq!(result[name]["post_inbox"], true, "{name}: {messages}");
     }
