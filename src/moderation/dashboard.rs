@@ -56,6 +56,41 @@ pub fn bars(series: &Series, title: &str) -> String {
     svg
 }
 
+/// Servers shown in the queue chart (the most waiting first; the table lists them all).
+pub const QUEUE_CHART_SERVERS: usize = 20;
+
+/// A horizontal bar chart of the deliveries waiting per server, as SVG with each server's
+/// name and count written beside its bar (the page also shows them as a table).
+pub fn queue_bars(queue: &[InstanceQueue], title: &str) -> String {
+    let mut rows: Vec<(&str, i64)> = queue.iter().map(|q| (q.host.as_str(), q.pending)).collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    rows.truncate(QUEUE_CHART_SERVERS);
+    let (w, row, label) = (600.0_f64, 24.0_f64, 230.0_f64);
+    let h = row * rows.len().max(1) as f64;
+    let max = rows.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1) as f64;
+    let room = w - label - 60.0;
+    let mut svg = format!(
+        r#"<svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
+        crate::html::escape(title)
+    );
+    for (i, (host, n)) in rows.iter().enumerate() {
+        let y = row * i as f64;
+        let host: String = host.chars().take(32).collect();
+        let bw = room * *n as f64 / max;
+        svg.push_str(&format!(
+            r#"<text x="0" y="{:.1}" fill="currentColor" font-size="13">{}</text><rect class="bar-threads" x="{label}" y="{:.1}" width="{bw:.1}" height="{:.1}"/><text x="{:.1}" y="{:.1}" fill="currentColor" font-size="13">{n}</text>"#,
+            y + 16.0,
+            crate::html::escape(&host),
+            y + 4.0,
+            row - 8.0,
+            label + bw + 6.0,
+            y + 16.0,
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 /// What the dashboard shows.
 pub struct Figures {
     pub members: i64,
@@ -107,6 +142,8 @@ struct DashboardPage {
     partners: usize,
     charts: Vec<Chart>,
     queue: Vec<InstanceQueue>,
+    /// The queue as a chart (empty when nothing waits).
+    queue_chart: String,
 }
 
 /// `GET /admin`: the dashboard (moderators and administrators).
@@ -139,6 +176,11 @@ pub async fn page(s: SignedIn) -> WebResult {
             ),
             chart("offers", "admin-chart-offers", f.offers),
         ],
+        queue_chart: if f.queue.iter().any(|q| q.pending > 0) {
+            queue_bars(&f.queue, &v.t("admin-dashboard-queue"))
+        } else {
+            String::new()
+        },
         queue: f.queue,
     })
 }
@@ -164,5 +206,34 @@ mod tests {
         assert_eq!(s[WEEKS - 1].1, 2);
         assert_eq!(s.iter().map(|(_, n)| n).sum::<i64>(), 3);
         assert_eq!(bars(&s, "x").matches("<rect").count(), WEEKS);
+    }
+
+    #[test]
+    fn the_queue_chart_names_each_server_most_waiting_first() {
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 12, 3)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap();
+        let server = |host: &str, pending: i64| InstanceQueue {
+            host: host.into(),
+            pending,
+            oldest_pending: None,
+            last_success_at: None,
+            last_error: None,
+            last_error_at: None,
+            failures: 0,
+            unreachable: false,
+            next_attempt_at: at,
+        };
+        let mut queue = vec![server("a.example", 3), server("<b>.example", 40)];
+        let svg = queue_bars(&queue, "File d'attente");
+        assert_eq!(svg.matches("<rect").count(), 2);
+        assert!(svg.find("&lt;b&gt;.example").unwrap() < svg.find("a.example").unwrap());
+        assert!(svg.contains(r#"aria-label="File d&#39;attente""#), "{svg}");
+        queue.extend((0..30).map(|i| server(&format!("s{i}.example"), 1)));
+        assert_eq!(
+            queue_bars(&queue, "q").matches("<rect").count(),
+            QUEUE_CHART_SERVERS
+        );
     }
 }
