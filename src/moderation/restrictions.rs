@@ -232,6 +232,7 @@ fn hide_everything_of(conn: &mut DbConn, target: &DbActor) -> AppResult<()> {
     crate::communities::model::delete_memberships_of(conn, target.id)?;
     crate::profiles::model::delete_of(conn, target.id)?;
     crate::posts::model::mark_all_deleted(conn, target.id, at)?;
+    crate::posts::reactions::delete_all_of(conn, target.id)?;
     crate::communities::model::remove_all_by(conn, target.id, at)?;
     crate::jobs::model::close_all_of(conn, target.id, at)?;
     Ok(())

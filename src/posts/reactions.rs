@@ -295,6 +295,11 @@ pub fn receive_undo(conn: &mut DbConn, actor: &DbActor, ap_id: &str) -> AppResul
     Ok(())
 }
 
+/// The likes and reposts of an actor leave every count (its account was suspended here).
+pub fn delete_all_of(conn: &mut DbConn, actor: i64) -> QueryResult<usize> {
+    diesel::delete(post_reactions::table.filter(post_reactions::actor_id.eq(actor))).execute(conn)
+}
+
 /// Whether a remote repost by `actor` should bring the post here: someone here follows them.
 pub fn wanted_repost(conn: &mut DbConn, actor: &DbActor) -> AppResult<bool> {
     Ok(follow_rules::model::has_local_follower(conn, actor.id)?)

@@ -97,6 +97,22 @@ async fn remote_and_local_accounts_suspended_limited_and_lifted(backend: Backend
         .call(&dana, Method::GET, "/api/v1/timelines/home", None)
         .await;
     assert!(feed.to_string().contains("Offre miracle 1"), "{feed}");
+    // mallory likes a post of dana's: counted, until the suspension
+    let (s, dana_post) = app
+        .call(
+            &dana,
+            Method::POST,
+            "/api/v1/posts",
+            Some(json!({"text": "Atelier CV jeudi", "visibility": "public"})),
+        )
+        .await;
+    assert_eq!(s, 201, "{dana_post}");
+    let like = json!({"type": "Like", "id": format!("{}/likes/1", remote.base),
+        "actor": remote.actor, "object": dana_post["ap_id"]});
+    assert_eq!(remote.post(&app, &remote.key, &like).await.status(), 202);
+    let post_path = format!("/api/v1/posts/{}", dana_post["id"]);
+    let (_, v) = app.call(&dana, Method::GET, &post_path, None).await;
+    assert_eq!(v["reactions"]["likes"], 1, "{v}");
 
     // members may not moderate; bad input is refused with a clear message
     let (s, _) = moderate(&app, &zed, mallory_id, json!({"action": "suspend"})).await;
@@ -130,6 +146,8 @@ async fn remote_and_local_accounts_suspended_limited_and_lifted(backend: Backend
     .await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["status"], "suspended");
+    let (_, v) = app.call(&dana, Method::GET, &post_path, None).await;
+    assert_eq!(v["reactions"]["likes"], 0, "{v}");
     let (_, feed) = app
         .call(&dana, Method::GET, "/api/v1/timelines/home", None)
         .await;
