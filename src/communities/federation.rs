@@ -1352,7 +1352,7 @@ fn receive_ban(conn: &mut DbConn, group: &DbActor, block: &Activity) -> AppResul
     if let Some(person) = actor_model::by_ap_id(conn, &id)? {
         let at = now();
         if block.remove_data.unwrap_or(false) {
-            model::remove_all_of(conn, group.id, person.id, at)?;
+            model::remove_all_of(conn, Some(group.id), person.id, at)?;
         }
         if person.local || model::membership(conn, group.id, person.id)?.is_some() {
             model::set_membership(conn, group.id, person.id, "member", BANNED, None, at)?;

@@ -646,7 +646,7 @@ pub async fn decide(
                 }
                 Decision::Ban => {
                     model::set_membership(c, community.id, person.id, "member", BANNED, None, at)?;
-                    model::remove_all_of(c, community.id, person.id, at)?;
+                    model::remove_all_of(c, Some(community.id), person.id, at)?;
                     federation::send_ban(c, &s, &community, &person, true)?;
                     crate::moderation::audit_community(
                         c,

@@ -440,32 +440,23 @@ pub fn mark_removed(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResul
         .execute(conn)
 }
 
-/// Removes everything a member wrote in a community (a ban with removal of content).
+/// Removes everything a member wrote in a community (a ban with removal of content), or in
+/// every community (`None`: a moderator suspended the account).
 pub fn remove_all_of(
     conn: &mut DbConn,
-    community: i64,
+    community: Option<i64>,
     author: i64,
     at: NaiveDateTime,
 ) -> QueryResult<usize> {
-    diesel::update(
-        community_posts::table
-            .filter(community_posts::community_id.eq(community))
-            .filter(community_posts::author_id.eq(author))
-            .filter(community_posts::removed_at.is_null()),
-    )
-    .set(community_posts::removed_at.eq(Some(at)))
-    .execute(conn)
-}
-
-/// Removes everything an author wrote in any community (a moderator suspended the account).
-pub fn remove_all_by(conn: &mut DbConn, author: i64, at: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(
-        community_posts::table
-            .filter(community_posts::author_id.eq(author))
-            .filter(community_posts::removed_at.is_null()),
-    )
-    .set(community_posts::removed_at.eq(Some(at)))
-    .execute(conn)
+    let mut q = diesel::update(community_posts::table)
+        .filter(community_posts::author_id.eq(author))
+        .filter(community_posts::removed_at.is_null())
+        .into_boxed();
+    if let Some(c) = community {
+        q = q.filter(community_posts::community_id.eq(c));
+    }
+    q.set(community_posts::removed_at.eq(Some(at)))
+        .execute(conn)
 }
 
 /// Forgets every membership of an actor, as member or as community (a suspended account).

@@ -276,7 +276,10 @@ async fn what_we_know(data: &Data<AppState>, activity: &Url, actor: &Url) -> App
             .get_result(c))?;
             let actor =
                 crate::actors::model::by_ap_id(conn, &actor_id)?.filter(|a| a.deleted_at.is_none());
-            let suspended = crate::moderation::restrictions::suspension_of(conn, &actor_id)?;
+            let suspended = match &actor {
+                Some(a) if !a.local => crate::moderation::restrictions::suspension_of(conn, a.id)?,
+                _ => None,
+            };
             let failing_instance = crate::native!(conn, |c| instances::table
                 .filter(instances::host.eq(&host))
                 .filter(

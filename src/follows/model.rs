@@ -178,7 +178,6 @@ pub fn following_inboxes(conn: &mut DbConn, actor_id: i64) -> QueryResult<Vec<St
     Ok(inboxes)
 }
 
-/// Whether any local actor follows `actor_id` (accepted): is their content wanted here?
 /// Which of the actors `ids` `follower` follows (accepted).
 pub fn followed_among(conn: &mut DbConn, follower: i64, ids: &[i64]) -> QueryResult<Vec<i64>> {
     follows::table
@@ -189,6 +188,7 @@ pub fn followed_among(conn: &mut DbConn, follower: i64, ids: &[i64]) -> QueryRes
         .load(conn)
 }
 
+/// Whether any local actor follows `actor_id` (accepted): is their content wanted here?
 pub fn has_local_follower(conn: &mut DbConn, actor_id: i64) -> QueryResult<bool> {
     crate::native!(conn, |c| diesel::select(diesel::dsl::exists(
         follows::table

@@ -147,22 +147,14 @@ pub struct DbRestriction {
     pub created_at: NaiveDateTime,
 }
 
+/// The restriction of an actor, if any (one per actor: a unique lookup, read by the inbox for
+/// every activity, hence on the concrete connection and without `LIMIT`).
 pub fn restriction_of(conn: &mut DbConn, actor_id: i64) -> QueryResult<Option<DbRestriction>> {
-    actor_restrictions::table
+    crate::native!(conn, |c| actor_restrictions::table
         .filter(actor_restrictions::actor_id.eq(actor_id))
         .select(DbRestriction::as_select())
-        .first(conn)
-        .optional()
-}
-
-/// The restriction of the actor whose ActivityPub id is `ap_id`, if any (the inbox).
-pub fn restriction_by_ap_id(conn: &mut DbConn, ap_id: &str) -> QueryResult<Option<DbRestriction>> {
-    actor_restrictions::table
-        .inner_join(actors::table)
-        .filter(actors::ap_id.eq(ap_id))
-        .select(DbRestriction::as_select())
-        .first(conn)
-        .optional()
+        .get_result(c)
+        .optional())
 }
 
 /// Replaces the restriction of an actor (one row per actor; `on_conflict` is not available

@@ -83,6 +83,15 @@ pub struct AccountStanding {
 /// The standing of `actor`.
 pub fn standing(conn: &mut DbConn, actor: &DbActor) -> AppResult<AccountStanding> {
     let row = model::restriction_of(conn, actor.id)?;
+    standing_with(conn, actor, row)
+}
+
+/// The standing of `actor` whose restriction row (if any) was read already.
+fn standing_with(
+    conn: &mut DbConn,
+    actor: &DbActor,
+    row: Option<model::DbRestriction>,
+) -> AppResult<AccountStanding> {
     let locally_suspended = actor.local && is_disabled(conn, actor.id)?;
     let (status, reason, since) = match (&row, locally_suspended) {
         (_, true) => ("suspended", String::new(), None),
@@ -124,9 +133,9 @@ pub fn suspended_actors(conn: &mut DbConn) -> AppResult<Vec<i64>> {
     Ok(model::restricted_ids(conn, SUSPEND)?)
 }
 
-/// Why the actor `ap_id` is suspended here, if it is (the inbox refuses its activities).
-pub fn suspension_of(conn: &mut DbConn, ap_id: &str) -> AppResult<Option<String>> {
-    Ok(model::restriction_by_ap_id(conn, ap_id)?
+/// Why the actor `actor_id` is suspended here, if it is (the inbox refuses its activities).
+pub fn suspension_of(conn: &mut DbConn, actor_id: i64) -> AppResult<Option<String>> {
+    Ok(model::restriction_of(conn, actor_id)?
         .filter(|r| r.restriction == SUSPEND)
         .map(|r| r.reason))
 }
@@ -233,7 +242,7 @@ fn hide_everything_of(conn: &mut DbConn, target: &DbActor) -> AppResult<()> {
     crate::profiles::model::delete_of(conn, target.id)?;
     crate::posts::model::mark_all_deleted(conn, target.id, at)?;
     crate::posts::reactions::delete_all_of(conn, target.id)?;
-    crate::communities::model::remove_all_by(conn, target.id, at)?;
+    crate::communities::model::remove_all_of(conn, None, target.id, at)?;
     crate::jobs::model::close_all_of(conn, target.id, at)?;
     Ok(())
 }
@@ -306,10 +315,8 @@ pub async fn account_standing(state: &AppState, actor_id: i64) -> AppResult<Acco
 /// without any network request: moderators act on accounts this server knows.
 pub async fn known_by_handle(state: &AppState, handle: &str) -> AppResult<DbActor> {
     let bare = handle.trim().trim_start_matches('@').to_string();
-    let (user, host) = match bare.split_once('@') {
-        Some((u, h)) => (u.to_string(), h.to_ascii_lowercase()),
-        None => (bare.clone(), state.domain.clone()),
-    };
+    let (user, host) = crate::federation::webfinger::parse_handle(&bare)
+        .unwrap_or_else(|| (bare.clone(), state.domain.clone()));
     state
         .db
         .read(move |c| Ok(crate::actors::model::by_handle(c, &user, &host)?))
@@ -324,12 +331,13 @@ pub async fn list(state: &AppState) -> AppResult<Vec<AccountStanding>> {
         .db
         .read(|conn| {
             let mut out = vec![];
-            for (_, actor) in model::restrictions(conn)? {
-                out.push(standing(conn, &actor)?);
+            for (row, actor) in model::restrictions(conn)? {
+                out.push(standing_with(conn, &actor, Some(row))?);
             }
+            // a local suspension replaces any restriction row (see `apply`)
             for actor in model::suspended_local(conn)? {
                 if !out.iter().any(|s| s.account.id == actor.id) {
-                    out.push(standing(conn, &actor)?);
+                    out.push(standing_with(conn, &actor, None)?);
                 }
             }
             Ok(out)

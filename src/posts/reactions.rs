@@ -15,7 +15,7 @@ use crate::{
         delivery,
         outbox::{self, new_id},
     },
-    follows as follow_rules, notifications,
+    notifications,
     state::AppState,
 };
 use diesel::prelude::*;
@@ -116,7 +116,7 @@ fn find(conn: &mut DbConn, post: i64, actor: i64, kind: &str) -> QueryResult<Opt
         .filter(post_reactions::actor_id.eq(actor))
         .filter(post_reactions::kind.eq(kind))
         .select(post_reactions::ap_id)
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -134,7 +134,7 @@ fn insert(conn: &mut DbConn, post: i64, actor: i64, kind: &str, ap_id: &str) -> 
 }
 
 /// Only posts anyone may read can be reposted (as on Mastodon).
-fn repostable(post: &DbPost) -> bool {
+pub fn repostable(post: &DbPost) -> bool {
     matches!(post.visibility.as_str(), "public" | "unlisted")
 }
 
@@ -298,9 +298,4 @@ pub fn receive_undo(conn: &mut DbConn, actor: &DbActor, ap_id: &str) -> AppResul
 /// The likes and reposts of an actor leave every count (its account was suspended here).
 pub fn delete_all_of(conn: &mut DbConn, actor: i64) -> QueryResult<usize> {
     diesel::delete(post_reactions::table.filter(post_reactions::actor_id.eq(actor))).execute(conn)
-}
-
-/// Whether a remote repost by `actor` should bring the post here: someone here follows them.
-pub fn wanted_repost(conn: &mut DbConn, actor: &DbActor) -> AppResult<bool> {
-    Ok(follow_rules::model::has_local_follower(conn, actor.id)?)
 }

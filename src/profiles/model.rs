@@ -274,12 +274,10 @@ pub fn browse(
     // limited people and people on silenced servers: only for those who follow them
     let hidden = crate::moderation::restrictions::kept_out_of_public_lists(conn, "person")?;
     if !hidden.is_empty() {
-        let followed_hidden: Vec<i64> = follows::table
-            .filter(follows::follower_id.eq(browser.actor_id.unwrap_or(-1)))
-            .filter(follows::state.eq("accepted"))
-            .filter(follows::followed_id.eq_any(&hidden))
-            .select(follows::followed_id)
-            .load(conn)?;
+        let followed_hidden = match browser.actor_id {
+            Some(me) => crate::follows::model::followed_among(conn, me, &hidden)?,
+            None => vec![],
+        };
         let out: Vec<i64> = hidden
             .into_iter()
             .filter(|id| !followed_hidden.contains(id) && Some(*id) != browser.actor_id)

@@ -301,7 +301,7 @@ impl PostCard {
             visibility: post.visibility.clone(),
             own: post.local && viewer == Some(author.id),
             reactions: Default::default(),
-            repostable: matches!(post.visibility.as_str(), "public" | "unlisted"),
+            repostable: crate::posts::reactions::repostable(post),
             reposted_by: None,
         }
     }

@@ -100,13 +100,15 @@ impl Reaction {
         self.check_own(&actor)?;
         let kind = self.reaction_kind();
         let object = self.object.0.to_string();
-        let a = actor.clone();
+        let actor_id = actor.id;
         let (known, wanted) = data
             .db
             .read(move |c| {
                 let known = posts::model::by_ap_id(c, &object)?;
-                let wanted =
-                    known.is_none() && kind == REPOST && posts::reactions::wanted_repost(c, &a)?;
+                // a repost brings the post here when someone here follows the one who reposts
+                let wanted = known.is_none()
+                    && kind == REPOST
+                    && crate::follows::model::has_local_follower(c, actor_id)?;
                 Ok((known, wanted))
             })
             .await?;
