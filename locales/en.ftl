@@ -83,6 +83,19 @@ post-reposts = { $count ->
     [one] { $count } repost
    *[other] { $count } reposts
 }
+post-replies = { $count ->
+    [one] { $count } reply
+   *[other] { $count } replies
+}
+post-reply = Answer
+post-replies-title = Replies
+post-replies-empty = No replies yet. Be the first to answer.
+post-reply-title = Answer { $name }
+post-reply-submit = Send my answer
+post-reply-sign-in = Sign in to answer
+post-answered = The post it answers
+post-in-reply-to = In reply to { $name }
+post-in-reply-to-unknown = In reply to a post on another server
 post-like = Like
 post-unlike = Unlike
 post-repost = Repost to my followers
@@ -202,6 +215,7 @@ error-invitation-required = You need an invitation code to join here. Ask a memb
 error-display-name-too-long = The display name has at most { $name_max } characters.
 error-bio-too-long = The presentation has at most { $bio_max } characters.
 error-avatar-url-invalid = The picture address must start with https://.
+error-in-reply-to-unknown = The post you are answering does not exist any more, or you may not read it.
 error-text-empty = Write something before publishing.
 error-text-too-long = A post has at most { $post_max } characters.
 error-visibility-unknown = Choose who can read the post.

@@ -85,6 +85,20 @@ post-reposts = { $count ->
     [one] { $count } partage
    *[other] { $count } partages
 }
+post-replies = { $count ->
+    [0] aucune réponse
+    [one] { $count } réponse
+   *[other] { $count } réponses
+}
+post-reply = Répondre
+post-replies-title = Réponses
+post-replies-empty = Pas encore de réponse. Soyez la première personne à répondre.
+post-reply-title = Répondre à { $name }
+post-reply-submit = Envoyer ma réponse
+post-reply-sign-in = Connectez-vous pour répondre
+post-answered = Le message auquel il répond
+post-in-reply-to = En réponse à { $name }
+post-in-reply-to-unknown = En réponse à un message d’un autre serveur
 post-like = J’aime
 post-unlike = Je n’aime plus
 post-repost = Republier pour mes abonnés
@@ -204,6 +218,7 @@ error-invitation-required = Il faut un code d’invitation pour s’inscrire ici
 error-display-name-too-long = Le nom affiché a au plus { $name_max } caractères.
 error-bio-too-long = La présentation a au plus { $bio_max } caractères.
 error-avatar-url-invalid = L’adresse de la photo doit commencer par https://.
+error-in-reply-to-unknown = Le message auquel vous répondez n’existe plus, ou vous ne pouvez pas le lire.
 error-text-empty = Écrivez quelque chose avant de publier.
 error-text-too-long = Un message a au plus { $post_max } caractères.
 error-visibility-unknown = Choisissez qui peut lire le message.

@@ -299,6 +299,7 @@ impl Page {
         crate::notifications::api::save_settings,
         crate::posts::api::create,
         crate::posts::api::get_post,
+        crate::posts::api::replies,
         crate::posts::api::edit,
         crate::posts::api::delete,
         crate::posts::api::like,

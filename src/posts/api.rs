@@ -20,6 +20,7 @@ pub fn routes() -> Router {
     Router::new()
         .route("/api/v1/posts", post(create))
         .route("/api/v1/posts/{id}", get(get_post).put(edit).delete(delete))
+        .route("/api/v1/posts/{id}/replies", get(replies))
         .route("/api/v1/posts/{id}/like", post(like).delete(unlike))
         .route("/api/v1/posts/{id}/repost", post(repost).delete(unrepost))
         .route("/api/v1/timelines/home", get(home))
@@ -59,6 +60,40 @@ pub async fn get_post(
             }
             let reactions = reactions::of_posts(c, &[post.id], Some(viewer.id))?;
             Ok(Some(PostView::new(&post, &author).with(&reactions)))
+        })
+        .await?;
+    Ok(Json(found.ok_or_else(|| AppError::not_found("post"))?))
+}
+
+/// The replies to a post that the member may read, oldest first (the first 200). A reply is
+/// written with `POST /api/v1/posts` and `in_reply_to`.
+#[utoipa::path(get, path = "/api/v1/posts/{id}/replies", security(("bearer" = [])),
+    responses((status = 200, body = [PostView]), (status = 404, body = ErrorBody)))]
+pub async fn replies(
+    data: Data<AppState>,
+    ApiMember(m): ApiMember,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<PostView>>> {
+    let viewer = m.actor;
+    let found = data
+        .db
+        .read(move |c| {
+            let Some(post) = model::by_id(c, id)? else {
+                return Ok(None);
+            };
+            let author = crate::actors::model::by_id(c, post.author_id)?
+                .ok_or_else(|| AppError::not_found("author"))?;
+            if !super::visible(c, &post, &author, Some(&viewer))? {
+                return Ok(None);
+            }
+            let rows = super::replies_for(c, &post, Some(&viewer), super::MAX_REPLIES)?;
+            let ids: Vec<i64> = rows.iter().map(|(p, _)| p.id).collect();
+            let reactions = reactions::of_posts(c, &ids, Some(viewer.id))?;
+            Ok(Some(
+                rows.iter()
+                    .map(|(p, a)| PostView::new(p, a).with(&reactions))
+                    .collect::<Vec<_>>(),
+            ))
         })
         .await?;
     Ok(Json(found.ok_or_else(|| AppError::not_found("post"))?))

@@ -173,15 +173,20 @@ pub fn visibility_of(to: &[Url], cc: &[Url], followers: Option<&str>) -> &'stati
 }
 
 impl DbPost {
-    /// The Note served at the post's id.
-    pub fn to_json(&self, author: &DbActor) -> AppResult<NoteJson> {
+    /// The Note served at the post's id. `answered` is the author of the post it answers: they
+    /// are mentioned and addressed in `cc` (see [`super::note`]).
+    pub fn to_json(&self, author: &DbActor, answered: Option<&DbActor>) -> AppResult<NoteJson> {
         let followers = author
             .followers_url
             .as_deref()
             .map(Url::parse)
             .transpose()?
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("local actor without followers")))?;
-        let (to, cc) = addressing(&self.visibility, &followers);
+        let (to, mut cc) = addressing(&self.visibility, &followers);
+        let answered = answered.filter(|a| a.id != author.id);
+        if let Some(a) = answered {
+            cc.push(a.ap_id.0.clone());
+        }
         Ok(NoteJson {
             context: None,
             kind: "Note".into(),
@@ -202,7 +207,7 @@ impl DbPost {
             cc,
             in_reply_to: self.in_reply_to.as_deref().and_then(|u| Url::parse(u).ok()),
             url: Some(self.ap_id.0.clone()),
-            tag: vec![],
+            tag: answered.map(Tag::mention).into_iter().collect(),
         })
     }
 }
@@ -275,15 +280,13 @@ impl Object for DbPost {
     }
 
     async fn into_json(self, data: &Data<AppState>) -> AppResult<NoteJson> {
-        let author_id = self.author_id;
-        let author = data
-            .db
+        data.db
             .read(move |conn| {
-                crate::actors::model::by_id(conn, author_id)?
-                    .ok_or_else(|| AppError::not_found("author"))
+                let author = crate::actors::model::by_id(conn, self.author_id)?
+                    .ok_or_else(|| AppError::not_found("author"))?;
+                super::note(conn, &self, &author)
             })
-            .await?;
-        self.to_json(&author)
+            .await
     }
 
     async fn verify(json: &NoteJson, expected: &Url, _data: &Data<AppState>) -> AppResult<()> {
@@ -315,18 +318,18 @@ pub async fn note_document(
             let author = crate::actors::model::by_id(c, post.author_id)?
                 .ok_or_else(|| AppError::not_found("author"))?;
             if post.deleted_at.is_some() {
-                return Ok(Some((post, author, true)));
+                return Ok(Some((post, None)));
             }
-            let visible = super::visible(c, &post, &author, requester.as_ref())?;
-            Ok(visible.then_some((post, author, false)))
+            if !post.local || !super::visible(c, &post, &author, requester.as_ref())? {
+                return Ok(None);
+            }
+            let note = super::note(c, &post, &author)?;
+            Ok(Some((post, Some(note))))
         })
         .await?;
     match found {
-        Some((post, _, true)) => Ok(gone(&post.ap_id)),
-        Some((post, author, false)) if post.local => Ok(activity_json(
-            crate::federation::context(&[]),
-            &post.to_json(&author)?,
-        )),
-        _ => Err(AppError::not_found("post")),
+        Some((post, None)) => Ok(gone(&post.ap_id)),
+        Some((_, Some(note))) => Ok(activity_json(crate::federation::context(&[]), &note)),
+        None => Err(AppError::not_found("post")),
     }
 }

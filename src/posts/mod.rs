@@ -31,6 +31,9 @@ use url::Url;
 /// Longest post a member may write, in characters.
 pub const MAX_POST_CHARS: usize = 5000;
 
+/// Replies shown under a post (the oldest first), on its page and in the API.
+pub const MAX_REPLIES: i64 = 200;
+
 /// Who may read a post.
 pub const VISIBILITIES: &[&str] = &["public", "unlisted", "followers"];
 
@@ -45,6 +48,10 @@ pub struct PostInput {
     /// BCP 47 language tag of the text, such as `fr` or `en-GB`.
     #[serde(default)]
     pub language: Option<String>,
+    /// The id of the post this one answers (a post the member may read, from here or from
+    /// another server). Ignored when editing: a reply stays a reply to the same post.
+    #[serde(default)]
+    pub in_reply_to: Option<i64>,
 }
 
 /// A post ready to be stored: validated text and settings.
@@ -52,6 +59,7 @@ struct ValidPost {
     text: String,
     visibility: String,
     language: Option<String>,
+    in_reply_to: Option<i64>,
 }
 
 /// Whether a string is a well-formed BCP 47 language tag.
@@ -105,6 +113,7 @@ impl PostInput {
                 text,
                 visibility,
                 language,
+                in_reply_to: self.in_reply_to,
             })
         } else {
             Err(AppError::Invalid(errors))
@@ -121,7 +130,51 @@ fn followers_url(author: &DbActor) -> AppResult<Url> {
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("actor without followers collection")))
 }
 
-/// A member writes a post: stored, and sent to their followers' servers.
+/// The Note of a local post, with the author of the post it answers (who is mentioned and
+/// addressed in `cc`).
+pub fn note(conn: &mut DbConn, post: &DbPost, author: &DbActor) -> AppResult<NoteJson> {
+    let answered = match &post.in_reply_to {
+        Some(parent) => model::author_of(conn, parent)?,
+        None => None,
+    };
+    post.to_json(author, answered.as_ref())
+}
+
+/// The servers a local post (and its edits and deletion) goes to: those of its author's
+/// followers, and that of the author of the post it answers.
+fn audience_inboxes(conn: &mut DbConn, author: &DbActor, post: &DbPost) -> AppResult<Vec<String>> {
+    let mut inboxes = follows::model::follower_inboxes(conn, author.id)?;
+    if let Some(parent) = &post.in_reply_to
+        && let Some(answered) = model::author_of(conn, parent)?
+        && !answered.local
+    {
+        inboxes.push(answered.shared_inbox_url.unwrap_or(answered.inbox_url));
+    }
+    Ok(inboxes)
+}
+
+/// The post `member` answers, if they may: it exists, they may read it, and its author does
+/// not block them. Returns it with its author.
+fn answerable(conn: &mut DbConn, member: &DbActor, id: i64) -> AppResult<(DbPost, DbActor)> {
+    let gone = || {
+        AppError::invalid(
+            "in_reply_to",
+            "unknown",
+            "The post you are answering does not exist any more, or you may not read it.",
+        )
+    };
+    let parent = model::by_id(conn, id)?.ok_or_else(gone)?;
+    let author = crate::actors::model::by_id(conn, parent.author_id)?.ok_or_else(gone)?;
+    if !visible(conn, &parent, &author, Some(member))?
+        || follows::model::blocks(conn, author.id, member.id)?
+    {
+        return Err(gone());
+    }
+    Ok((parent, author))
+}
+
+/// A member writes a post, or answers one (`in_reply_to`): stored, and sent to their followers'
+/// servers and to the server of the person answered, who is told.
 pub async fn create(state: &AppState, author: DbActor, input: PostInput) -> AppResult<DbPost> {
     state.limits.check_post(author.id)?;
     let input = input.validate()?;
@@ -129,6 +182,10 @@ pub async fn create(state: &AppState, author: DbActor, input: PostInput) -> AppR
     let post = state
         .db
         .write(move |conn| {
+            let parent = input
+                .in_reply_to
+                .map(|id| answerable(conn, &author, id))
+                .transpose()?;
             let now = now();
             let ap_id = new_id(&s.base_url, "posts");
             let id = model::insert(
@@ -141,7 +198,7 @@ pub async fn create(state: &AppState, author: DbActor, input: PostInput) -> AppR
                     source: Some(input.text),
                     language: input.language,
                     visibility: input.visibility,
-                    in_reply_to: None,
+                    in_reply_to: parent.as_ref().map(|(p, _)| p.ap_id.to_string()),
                     url: Some(ap_id.to_string()),
                     published: now,
                     updated: None,
@@ -149,11 +206,23 @@ pub async fn create(state: &AppState, author: DbActor, input: PostInput) -> AppR
                 },
             )?;
             let post = model::fetch(conn, id)?;
-            let note = post.to_json(&author)?;
+            let note = post.to_json(&author, parent.as_ref().map(|(_, a)| a))?;
             // the Create's id derives from the post's, as in the outbox collection
             let create = Create::new(federation::create_id(&post.ap_id), &author, note);
-            let inboxes = follows::model::follower_inboxes(conn, author.id)?;
+            let inboxes = audience_inboxes(conn, &author, &post)?;
             outbox::enqueue(conn, &s.domain, &author, &create, inboxes)?;
+            if let Some((_, answered)) = &parent
+                && answered.local
+                && answered.id != author.id
+            {
+                crate::notifications::notify_actor(
+                    conn,
+                    answered.id,
+                    crate::notifications::REPLY,
+                    Some(author.id),
+                    Some(post.ap_id.path()),
+                )?;
+            }
             Ok(post)
         })
         .await?;
@@ -203,9 +272,9 @@ pub async fn edit(
                 input.language.as_deref(),
                 now(),
             )?;
-            let note = post.to_json(&author)?;
+            let note = note(conn, &post, &author)?;
             let update = Update::new(new_id(&s.base_url, "activities"), &author, note);
-            let inboxes = follows::model::follower_inboxes(conn, author.id)?;
+            let inboxes = audience_inboxes(conn, &author, &post)?;
             outbox::enqueue(conn, &s.domain, &author, &update, inboxes)?;
             Ok(post)
         })
@@ -239,7 +308,7 @@ fn delete_local(conn: &mut DbConn, s: &AppState, author: &DbActor, post: &DbPost
         to,
         cc,
     );
-    let inboxes = follows::model::follower_inboxes(conn, author.id)?;
+    let inboxes = audience_inboxes(conn, author, post)?;
     outbox::enqueue(conn, &s.domain, author, &delete, inboxes)?;
     Ok(())
 }
@@ -264,8 +333,8 @@ pub fn remove_by_moderator(conn: &mut DbConn, state: &AppState, post_id: i64) ->
     }
 }
 
-/// Whether a received post concerns this instance: its author is followed here, or it is
-/// addressed to one of our actors. Other posts are not stored.
+/// Whether a received post concerns this instance: its author is followed here, it is
+/// addressed to one of our actors, or it answers one of our posts. Other posts are not stored.
 fn wanted(
     conn: &mut DbConn,
     state: &AppState,
@@ -281,7 +350,12 @@ fn wanted(
             return Ok(true);
         }
     }
-    Ok(false)
+    match &note.in_reply_to {
+        Some(parent) if state.is_local_url(parent) => {
+            Ok(model::by_ap_id(conn, parent.as_str())?.is_some_and(|p| p.local))
+        }
+        _ => Ok(false),
+    }
 }
 
 /// Builds the row of a received post, sanitising its HTML.
@@ -502,9 +576,26 @@ pub async fn by_author_for(
         .await
 }
 
+/// The replies to `post` that `viewer` may read, oldest first (among its first `limit`).
+pub fn replies_for(
+    conn: &mut DbConn,
+    post: &DbPost,
+    viewer: Option<&DbActor>,
+    limit: i64,
+) -> AppResult<Vec<(DbPost, DbActor)>> {
+    let mut out = vec![];
+    for (r, a) in model::replies_to(conn, post.ap_id.as_str(), limit)? {
+        if visible(conn, &r, &a, viewer)? {
+            out.push((r, a));
+        }
+    }
+    Ok(out)
+}
+
 /// Whether `viewer` (a local member or a signed remote actor, `None` for anonymous) may read a
-/// post of `author`. Followers-only posts are for the author, their accepted followers, and
-/// the server of such a follower asking on their behalf.
+/// post of `author`. Followers-only posts are for the author, their accepted followers, the
+/// server of such a follower asking on their behalf, and (for a reply) the author of the post
+/// answered and their server.
 pub fn visible(
     conn: &mut DbConn,
     post: &DbPost,
@@ -524,6 +615,12 @@ pub fn visible(
             if follows::model::blocks(conn, author.id, v.id)? {
                 return Ok(false);
             }
+            if let Some(parent) = &post.in_reply_to
+                && let Some(answered) = model::author_of(conn, parent)?
+                && (answered.id == v.id || (v.kind == "application" && answered.domain == v.domain))
+            {
+                return Ok(true);
+            }
             if v.kind == "application" {
                 return follows::has_follower_on(conn, author.id, &v.domain);
             }
@@ -542,6 +639,7 @@ mod tests {
             text: text.into(),
             visibility: visibility.map(Into::into),
             language: language.map(Into::into),
+            in_reply_to: None,
         }
     }
 

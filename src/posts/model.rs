@@ -235,3 +235,62 @@ pub fn local_published_since(
         .select(posts::published)
         .load(conn)
 }
+
+/// The author of the post with this ActivityPub id, if we have the post (the person a reply
+/// answers).
+pub fn author_of(conn: &mut DbConn, ap_id: &str) -> QueryResult<Option<DbActor>> {
+    posts::table
+        .inner_join(actors::table)
+        .filter(posts::ap_id.eq(ap_id))
+        .select(DbActor::as_select())
+        .get_result(conn)
+        .optional()
+}
+
+/// The posts we have among `ap_ids`, with their authors (the posts that replies answer).
+pub fn with_authors_by_ap_ids(
+    conn: &mut DbConn,
+    ap_ids: &[String],
+) -> QueryResult<Vec<(DbPost, DbActor)>> {
+    if ap_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    posts::table
+        .inner_join(actors::table)
+        .filter(posts::ap_id.eq_any(ap_ids))
+        .select((DbPost::as_select(), DbActor::as_select()))
+        .load(conn)
+}
+
+/// The replies to a post that are not deleted, oldest first, with their authors (at most
+/// `limit`; the caller keeps those the viewer may read).
+pub fn replies_to(
+    conn: &mut DbConn,
+    ap_id: &str,
+    limit: i64,
+) -> QueryResult<Vec<(DbPost, DbActor)>> {
+    posts::table
+        .inner_join(actors::table)
+        .filter(posts::in_reply_to.eq(ap_id))
+        .filter(posts::deleted_at.is_null())
+        .order(posts::id.asc())
+        .limit(limit)
+        .select((DbPost::as_select(), DbActor::as_select()))
+        .load(conn)
+}
+
+/// How many replies anyone may read each of the posts `ids` has.
+pub fn public_reply_counts(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, i64)>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let parents = diesel::alias!(posts as parents);
+    posts::table
+        .inner_join(parents.on(posts::in_reply_to.eq(parents.field(posts::ap_id).nullable())))
+        .filter(parents.field(posts::id).eq_any(ids))
+        .filter(posts::deleted_at.is_null())
+        .filter(posts::visibility.eq_any(["public", "unlisted"]))
+        .group_by(parents.field(posts::id))
+        .select((parents.field(posts::id), diesel::dsl::count_star()))
+        .load(conn)
+}

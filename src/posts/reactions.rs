@@ -27,18 +27,20 @@ pub const LIKE: &str = "like";
 /// A member shares a post with their followers (a boost).
 pub const REPOST: &str = "repost";
 
-/// How many liked and reposted a post, and whether the viewer did.
+/// How many liked, reposted and answered a post, and whether the viewer liked or reposted it.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct Reactions {
     pub likes: i64,
     pub reposts: i64,
+    /// Replies anyone may read (followers-only replies are not counted).
+    pub replies: i64,
     /// The viewer likes it.
     pub liked: bool,
     /// The viewer reposted it.
     pub reposted: bool,
 }
 
-/// The reactions to many posts, with what `viewer` did, in two queries.
+/// The reactions to many posts, with what `viewer` did, in three queries.
 pub fn of_posts(
     conn: &mut DbConn,
     ids: &[i64],
@@ -63,6 +65,9 @@ pub fn of_posts(
             LIKE => r.likes = n,
             _ => r.reposts = n,
         }
+    }
+    for (post, n) in model::public_reply_counts(conn, ids)? {
+        out.entry(post).or_default().replies = n;
     }
     if let Some(v) = viewer {
         let mine: Vec<(i64, String)> = post_reactions::table

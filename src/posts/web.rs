@@ -1,5 +1,6 @@
-//! Post pages: the home page (welcome or home feed with the writing form), a post's page
-//! (which also answers ActivityPub clients), editing and deleting one's posts.
+//! Post pages: the home page (welcome or home feed with the writing form), a post's page with
+//! its replies and the form to answer it (which also answers ActivityPub clients; remote posts
+//! have theirs at `/posts/{id}/thread`), editing and deleting one's posts.
 
 use super::{PostInput, model, model::DbPost};
 use crate::{
@@ -21,12 +22,15 @@ use axum::{
     routing::{get, post},
 };
 use serde::Deserialize;
+use std::collections::HashMap;
 
 pub fn routes() -> Router {
     Router::new()
         .route("/", get(home))
         .route("/posts", post(create))
         .route("/posts/{id}", get(show))
+        .route("/posts/{id}/thread", get(thread))
+        .route("/posts/{id}/replies", post(reply))
         .route("/posts/{id}/edit", get(edit_form).post(edit))
         .route("/posts/{id}/delete", get(delete_form).post(delete))
         .route("/posts/{id}/like", post(like))
@@ -56,6 +60,7 @@ impl PostForm {
             text: self.text.clone(),
             visibility: Some(self.visibility.clone()),
             language: Some(self.language.clone()),
+            in_reply_to: None,
         }
     }
 
@@ -132,19 +137,22 @@ async fn home_page(
     errors: FieldErrors,
     status: StatusCode,
 ) -> WebResult {
-    let ((mut posts, reactions, reposters), me) = match &v.member {
+    let ((mut posts, reposters), me) = match &v.member {
         Some(m) => {
             let me = m.actor.id;
             let feed = v
                 .data
                 .db
-                .read(move |c| super::home_feed(c, me, before, PAGE + 1))
+                .read(move |c| {
+                    let (rows, reactions, reposters) = super::home_feed(c, me, before, PAGE + 1)?;
+                    Ok((cards(c, &rows, &reactions, Some(me))?, reposters))
+                })
                 .await?;
             (feed, Some(me))
         }
         None => (Default::default(), None),
     };
-    let older = older_page(&mut posts, PAGE, |(p, _)| p.id, "/");
+    let older = older_page(&mut posts, PAGE, |p| p.id, "/");
     let community_threads = match me {
         Some(me) if before.is_none() => {
             crate::communities::web::home_threads(v, me, COMMUNITY_THREADS).await?
@@ -159,11 +167,10 @@ async fn home_page(
         }),
         description: v.data.config.instance.description.clone(),
         posts: posts
-            .iter()
-            .map(|(p, a)| {
-                let mut card = PostCard::new(p, a, me).with(&reactions);
+            .into_iter()
+            .map(|mut card| {
                 card.reposted_by = reposters
-                    .get(&p.id)
+                    .get(&card.id)
                     .map(|r| (r.shown_name().to_string(), crate::web::profile_path(r)));
                 card
             })
@@ -186,11 +193,55 @@ async fn create(s: SignedIn, CsrfForm(form): CsrfForm<PostForm>) -> WebResult {
     }
 }
 
+/// The cards of posts with their reactions, and, for replies, who they answer (the posts
+/// answered are read in one query).
+pub fn cards(
+    conn: &mut crate::db::DbConn,
+    rows: &[(DbPost, DbActor)],
+    reactions: &HashMap<i64, super::reactions::Reactions>,
+    viewer: Option<i64>,
+) -> AppResult<Vec<PostCard>> {
+    let answered: Vec<String> = rows
+        .iter()
+        .filter_map(|(p, _)| p.in_reply_to.clone())
+        .collect();
+    let answered: HashMap<String, (String, String)> =
+        model::with_authors_by_ap_ids(conn, &answered)?
+            .into_iter()
+            .map(|(p, a)| {
+                let card = PostCard::new(&p, &a, None);
+                (p.ap_id.to_string(), (card.author_name, card.thread))
+            })
+            .collect();
+    Ok(rows
+        .iter()
+        .map(|(p, a)| {
+            let mut card = PostCard::new(p, a, viewer).with(reactions);
+            if let Some(to) = p.in_reply_to.as_ref().and_then(|u| answered.get(u)) {
+                card.reply_to = Some(to.clone());
+            }
+            card
+        })
+        .collect())
+}
+
 #[derive(Template)]
 #[template(path = "posts/show.html")]
 struct PostPage {
     ctx: Ctx,
+    /// The post it answers, when we have it and the viewer may read it.
+    parent: Option<PostCard>,
     post: PostCard,
+    replies: Vec<PostCard>,
+    /// The form to answer it (members only).
+    form: PostForm,
+    errors: FieldErrors,
+}
+
+impl PostPage {
+    fn language_options(&self) -> Vec<(String, String, bool)> {
+        self.form.language_options(&self.ctx)
+    }
 }
 
 /// The ActivityPub id of the local post `/posts/{uuid}`; 404 for anything but a UUID.
@@ -226,32 +277,150 @@ async fn show(Path(uuid): Path<String>, req: Request) -> Response {
 
 async fn post_page(v: &Visitor, url: url::Url) -> WebResult {
     let viewer = v.member.as_ref().map(|m| m.actor.clone());
-    let (post, author) = visible_post(&v.data, url, viewer.clone()).await?;
-    let title = v.t_with("post-title", "name", author.shown_name());
-    let (id, me) = (post.id, viewer.as_ref().map(|a| a.id));
-    let reactions = v
-        .data
-        .db
-        .read(move |c| Ok(super::reactions::of_posts(c, &[id], me)?))
-        .await?;
-    html(PostPage {
-        ctx: v.page_titled(title),
-        post: PostCard::new(&post, &author, me).with(&reactions),
-    })
+    let (post, author) = visible_post(&v.data, PostRef::Url(url), viewer).await?;
+    thread_page(
+        v,
+        post,
+        author,
+        reply_form(v),
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
-/// A post by its ActivityPub id with its author, if `viewer` may read it; 404 otherwise.
+/// An empty answer, public and in the page's language.
+fn reply_form(v: &Visitor) -> PostForm {
+    PostForm {
+        visibility: "public".into(),
+        language: v.lang.into(),
+        ..Default::default()
+    }
+}
+
+/// A post with the post it answers above it, its replies the viewer may read below it, and
+/// the form to answer it.
+async fn thread_page(
+    v: &Visitor,
+    post: DbPost,
+    author: DbActor,
+    form: PostForm,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> WebResult {
+    let title = v.t_with("post-title", "name", author.shown_name());
+    let viewer = v.member.as_ref().map(|m| m.actor.clone());
+    let me = viewer.as_ref().map(|a| a.id);
+    let (parent, post, replies) = v
+        .data
+        .db
+        .read(move |c| {
+            let mut rows = vec![];
+            let mut has_parent = false;
+            if let Some(answered) = &post.in_reply_to
+                && let Some(p) = model::by_ap_id(c, answered)?
+                && let Some(a) = crate::actors::model::by_id(c, p.author_id)?
+                && super::visible(c, &p, &a, viewer.as_ref())?
+            {
+                rows.push((p, a));
+                has_parent = true;
+            }
+            rows.push((post.clone(), author));
+            rows.extend(super::replies_for(
+                c,
+                &post,
+                viewer.as_ref(),
+                super::MAX_REPLIES,
+            )?);
+            let ids: Vec<i64> = rows.iter().map(|(p, _)| p.id).collect();
+            let reactions = super::reactions::of_posts(c, &ids, me)?;
+            let mut cards = cards(c, &rows, &reactions, me)?.into_iter();
+            let parent = if has_parent { cards.next() } else { None };
+            let post = cards.next().expect("the post itself");
+            Ok((parent, post, cards.collect()))
+        })
+        .await?;
+    html_status(
+        status,
+        PostPage {
+            ctx: v.page_titled(title),
+            parent,
+            post,
+            replies,
+            form,
+            errors,
+        },
+    )
+}
+
+/// `/posts/{id}/thread`: the page of a post from another server, with its replies and the form
+/// to answer it (a local post's page is its own address).
+async fn thread(v: Visitor, Path(id): Path<i64>) -> WebResult {
+    let viewer = v.member.as_ref().map(|m| m.actor.clone());
+    let (post, author) = visible_post(&v.data, PostRef::Id(id), viewer).await?;
+    if post.local {
+        return Ok(see_other(post.ap_id.path()));
+    }
+    let form = reply_form(&v);
+    thread_page(
+        &v,
+        post,
+        author,
+        form,
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `POST /posts/{id}/replies`: answers the post, then back to its page where the answer now
+/// shows (or the form again with what is wrong).
+async fn reply(s: SignedIn, Path(id): Path<i64>, CsrfForm(form): CsrfForm<PostForm>) -> WebResult {
+    let v = &s.visitor;
+    let (parent, author) =
+        visible_post(&v.data, PostRef::Id(id), Some(s.member.actor.clone())).await?;
+    let mut input = form.input();
+    input.in_reply_to = Some(parent.id);
+    let result = super::create(&v.data, s.member.actor.clone(), input).await;
+    match v.form_errors(result, &["text", "visibility", "language"])? {
+        Ok(answer) => {
+            let page = PostCard::new(&parent, &author, None).thread;
+            Ok(see_other(&format!("{page}#post-{}", answer.id)))
+        }
+        Err(errors) => {
+            thread_page(
+                v,
+                parent,
+                author,
+                form,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+/// How a post is named in an address: its ActivityPub id (local posts) or its id here.
+enum PostRef {
+    Url(url::Url),
+    Id(i64),
+}
+
+/// A post with its author, if `viewer` may read it; 404 otherwise.
 async fn visible_post(
     state: &AppState,
-    url: url::Url,
+    post: PostRef,
     viewer: Option<DbActor>,
 ) -> AppResult<(DbPost, DbActor)> {
     state
         .db
         .read(move |c| {
-            let Some(post) = model::by_ap_id(c, url.as_str())? else {
-                return Ok(None);
+            let post = match post {
+                PostRef::Url(url) => model::by_ap_id(c, url.as_str())?,
+                PostRef::Id(id) => model::by_id(c, id)?,
             };
+            let Some(post) = post else { return Ok(None) };
             let Some(author) = crate::actors::model::by_id(c, post.author_id)? else {
                 return Ok(None);
             };
@@ -264,7 +433,12 @@ async fn visible_post(
 /// One of the member's own posts, by the UUID in its address; 404 for anyone else's.
 async fn own_post(s: &SignedIn, uuid: &str) -> AppResult<DbPost> {
     let url = post_url(&s.visitor.data, uuid)?;
-    let (post, _) = visible_post(&s.visitor.data, url, Some(s.member.actor.clone())).await?;
+    let (post, _) = visible_post(
+        &s.visitor.data,
+        PostRef::Url(url),
+        Some(s.member.actor.clone()),
+    )
+    .await?;
     if post.author_id != s.member.actor.id || !post.local {
         return Err(AppError::not_found("post"));
     }

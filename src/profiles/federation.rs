@@ -410,13 +410,12 @@ pub async fn outbox(
         .read(move |c| {
             let total = posts_model::count_by_author(c, a.id, &["public"])?;
             let posts = if q.page.unwrap_or(false) {
-                Some(posts_model::by_author(
-                    c,
-                    a.id,
-                    &["public"],
-                    q.before,
-                    PAGE,
-                )?)
+                let posts = posts_model::by_author(c, a.id, &["public"], q.before, PAGE)?;
+                let notes = posts
+                    .iter()
+                    .map(|p| crate::posts::note(c, p, &a))
+                    .collect::<AppResult<Vec<_>>>()?;
+                Some(posts.into_iter().zip(notes).collect::<Vec<_>>())
             } else {
                 None
             };
@@ -433,9 +432,8 @@ pub async fn outbox(
         ));
     };
     let mut items = vec![];
-    for p in &posts {
-        let note = p.to_json(&actor)?;
-        let mut create = Create::new(posts_federation::create_id(&p.ap_id), &actor, note);
+    for (p, note) in &posts {
+        let mut create = Create::new(posts_federation::create_id(&p.ap_id), &actor, note.clone());
         create.context = None;
         items.push(create);
     }
@@ -447,7 +445,7 @@ pub async fn outbox(
         "orderedItems": items,
     });
     if posts.len() as i64 == PAGE
-        && let Some(last) = posts.last()
+        && let Some((last, _)) = posts.last()
     {
         page["next"] = json!(format!("{id}?page=true&before={}", last.id));
     }

@@ -252,6 +252,11 @@ pub struct PostCard {
     pub author_id: i64,
     /// Path of the post's page here (local posts), or its address on its own server.
     pub link: String,
+    /// Path of the page here showing the post with its replies and the form to answer it.
+    pub thread: String,
+    /// For a reply: the name of the person answered (empty if we do not have that post) and
+    /// the page of the post answered.
+    pub reply_to: Option<(String, String)>,
     pub local: bool,
     pub uuid: Option<String>,
     pub author_name: String,
@@ -284,10 +289,22 @@ impl PostCard {
             Some(u) => format!("/posts/{u}"),
             None => post.url.clone().unwrap_or_else(|| post.ap_id.to_string()),
         };
+        let thread = match &uuid {
+            Some(u) => format!("/posts/{u}"),
+            None => format!("/posts/{}/thread", post.id),
+        };
+        // an answered post we do not have is linked on its server (web addresses only)
+        let reply_to = post
+            .in_reply_to
+            .as_ref()
+            .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+            .map(|u| (String::new(), u.clone()));
         PostCard {
             id: post.id,
             author_id: author.id,
             link,
+            thread,
+            reply_to,
             local: post.local,
             uuid,
             author_name: author.shown_name().to_string(),

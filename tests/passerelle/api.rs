@@ -572,7 +572,7 @@ async fn likes_and_reposts(backend: Backend) {
         assert_eq!(s, 200, "{v}");
         assert_eq!(
             v["reactions"],
-            json!({"likes": 1, "reposts": 0, "liked": true, "reposted": false})
+            json!({"likes": 1, "reposts": 0, "replies": 0, "liked": true, "reposted": false})
         );
     }
     let (_, notes) = get_json(&app, &bob, "/api/v1/notifications").await;
@@ -668,7 +668,7 @@ async fn likes_and_reposts(backend: Backend) {
     let v: Value = r.json().await.unwrap();
     assert_eq!(
         v["reactions"],
-        json!({"likes": 0, "reposts": 0, "liked": false, "reposted": false})
+        json!({"likes": 0, "reposts": 0, "replies": 0, "liked": false, "reposted": false})
     );
     let (_, feed) = get_json(&app, &carol, "/api/v1/timelines/home").await;
     assert!(
@@ -677,3 +677,127 @@ async fn likes_and_reposts(backend: Backend) {
     );
 }
 both_backends!(likes_and_reposts);
+
+async fn replies(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let alice = app.member("alice").await;
+    let bob = app.member("bob").await;
+    let carol = app.member("carol").await;
+    let (_, parent) = post_json(
+        &app,
+        &alice,
+        "/api/v1/posts",
+        json!({"text": "Qui connaît une formation en soudure ?"}),
+    )
+    .await;
+    let p = parent["id"].as_i64().unwrap();
+
+    // bob answers: the reply points at the post, alice is told, everyone sees it under the post
+    let (s, reply) = post_json(
+        &app,
+        &bob,
+        "/api/v1/posts",
+        json!({"text": "Le centre de Vénissieux en propose une", "in_reply_to": p}),
+    )
+    .await;
+    assert_eq!(s, 201, "{reply}");
+    assert_eq!(reply["in_reply_to"], parent["ap_id"]);
+    let (_, notes) = get_json(&app, &alice, "/api/v1/notifications").await;
+    assert!(
+        notes
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["kind"] == "reply" && n["account"]["username"] == "bob"),
+        "{notes}"
+    );
+    let (s, list) = get_json(&app, &carol, &format!("/api/v1/posts/{p}/replies")).await;
+    assert_eq!(s, 200);
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    assert_eq!(list[0]["id"], reply["id"]);
+    let (_, v) = get_json(&app, &carol, &format!("/api/v1/posts/{p}")).await;
+    assert_eq!(v["reactions"]["replies"], 1, "{v}");
+
+    // the Note mentions alice and is addressed to her as well as to bob's followers
+    let note: Value = app
+        .http
+        .get(reply["ap_id"].as_str().unwrap())
+        .header("Accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let alice_url = parent["author"]["ap_id"].clone();
+    assert_eq!(note["inReplyTo"], parent["ap_id"], "{note}");
+    assert!(
+        note["cc"].as_array().unwrap().contains(&alice_url),
+        "{note}"
+    );
+    assert_eq!(note["tag"][0]["type"], "Mention", "{note}");
+    assert_eq!(note["tag"][0]["href"], alice_url, "{note}");
+
+    // a followers-only answer: alice (answered) reads it, carol does not, and it is not counted
+    let (s, hidden) = post_json(
+        &app,
+        &bob,
+        "/api/v1/posts",
+        json!({"text": "Je peux te présenter", "in_reply_to": p, "visibility": "followers"}),
+    )
+    .await;
+    assert_eq!(s, 201, "{hidden}");
+    let (_, list) = get_json(&app, &alice, &format!("/api/v1/posts/{p}/replies")).await;
+    assert_eq!(list.as_array().unwrap().len(), 2, "{list}");
+    let (_, list) = get_json(&app, &carol, &format!("/api/v1/posts/{p}/replies")).await;
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    let h = hidden["id"].as_i64().unwrap();
+    let (s, _) = get_json(&app, &alice, &format!("/api/v1/posts/{h}")).await;
+    assert_eq!(s, 200);
+    let (s, _) = get_json(&app, &carol, &format!("/api/v1/posts/{h}")).await;
+    assert_eq!(s, 404);
+    let (_, v) = get_json(&app, &carol, &format!("/api/v1/posts/{p}")).await;
+    assert_eq!(v["reactions"]["replies"], 1, "{v}");
+
+    // one cannot answer a post one may not read, nor one that does not exist
+    let (_, private) = post_json(
+        &app,
+        &alice,
+        "/api/v1/posts",
+        json!({"text": "Pour mes abonnés", "visibility": "followers"}),
+    )
+    .await;
+    for target in [private["id"].as_i64().unwrap(), 999_999] {
+        let (s, v) = post_json(
+            &app,
+            &carol,
+            "/api/v1/posts",
+            json!({"text": "Réponse", "in_reply_to": target}),
+        )
+        .await;
+        assert_eq!(s, 422, "{v}");
+        assert_eq!(v["fields"][0]["field"], "in_reply_to", "{v}");
+    }
+    let (s, _) = get_json(
+        &app,
+        &carol,
+        &format!("/api/v1/posts/{}/replies", private["id"]),
+    )
+    .await;
+    assert_eq!(s, 404);
+
+    // a deleted answer leaves the list
+    let r = app
+        .http
+        .delete(app.url(&format!("/api/v1/posts/{}", reply["id"])))
+        .bearer_auth(&bob)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let (_, list) = get_json(&app, &carol, &format!("/api/v1/posts/{p}/replies")).await;
+    assert_eq!(list, json!([]));
+}
+both_backends!(replies);

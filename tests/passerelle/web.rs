@@ -196,6 +196,48 @@ async fn sign_up_edit_profile_and_post(backend: Backend) {
     let (_, home) = b.get("/").await;
     assert!(home.contains("aucun « J’aime »"), "{home}");
 
+    // answering it from its page: the answer shows under the post, which counts it
+    let thread = home
+        .split("href=\"")
+        .filter_map(|s| s.split('"').next())
+        .find(|a| a.ends_with("#reply"))
+        .expect("an answer link")
+        .trim_end_matches("#reply")
+        .to_string();
+    let (_, page) = b.get(&thread).await;
+    assert!(page.contains("Pas encore de réponse"), "{page}");
+    let action = page
+        .split("action=\"")
+        .filter_map(|s| s.split('"').next())
+        .find(|a| a.ends_with("/replies"))
+        .expect("the answer form")
+        .to_string();
+    let r = b
+        .submit(
+            &thread,
+            &action,
+            &[("text", "  "), ("visibility", "public")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("Bonjour à toutes"));
+    let r = b
+        .submit(
+            &thread,
+            &action,
+            &[
+                ("text", "Et bienvenue aux nouveaux"),
+                ("visibility", "public"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(location(&r).starts_with(&format!("{thread}#post-")));
+    let (_, page) = b.get(&thread).await;
+    assert!(page.contains("<p>Et bienvenue aux nouveaux</p>"), "{page}");
+    assert!(page.contains("1 réponse"), "{page}");
+    assert!(page.contains("En réponse à Camille Martin"), "{page}");
+
     // an empty post is refused with the reason next to the text box
     let r = b
         .submit("/", "/posts", &[("text", "  "), ("visibility", "public")])

@@ -111,10 +111,14 @@ async fn profile(v: Visitor, Path(handle): Path<String>, Query(q): Query<Before>
     let mut rows = posts::by_author_for(&v.data, actor.id, me, q.before, PAGE + 1).await?;
     let older = older_page(&mut rows, PAGE, |p| p.id, &profile_path(&actor));
     let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
-    let reactions = v
+    let rows: Vec<_> = rows.into_iter().map(|p| (p, actor.clone())).collect();
+    let cards = v
         .data
         .db
-        .read(move |c| Ok(posts::reactions::of_posts(c, &ids, me)?))
+        .read(move |c| {
+            let reactions = posts::reactions::of_posts(c, &ids, me)?;
+            posts::web::cards(c, &rows, &reactions, me)
+        })
         .await?;
     let viewer = v.member.as_ref().map(|m| m.actor.clone());
     let own = me == Some(actor.id);
@@ -137,10 +141,7 @@ async fn profile(v: Visitor, Path(handle): Path<String>, Query(q): Query<Before>
     html(ProfilePage {
         sections,
         ctx: v.page_titled(actor.shown_name().to_string()),
-        posts: rows
-            .iter()
-            .map(|p| PostCard::new(p, &actor, me).with(&reactions))
-            .collect(),
+        posts: cards,
         person: PersonView::from(&actor),
         follow,
         own: me == Some(actor.id),
