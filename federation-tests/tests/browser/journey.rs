@@ -246,6 +246,36 @@ async fn journey(backend: Backend) {
     let post_page = browser.path().await;
     browser.check().await;
 
+    // she answers Bob's post from its page here; Bob is told on B
+    let bobs = camille
+        .home()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p["author"]["handle"] == bob.handle.as_str())
+        .expect("Bob's post in her feed");
+    let thread = format!("/posts/{}/thread", bobs["id"]);
+    browser.visit(&thread).await;
+    browser.fill("#text", "Je peux venir aider mardi.").await;
+    browser.go("#reply button[type=submit]").await;
+    assert_eq!(browser.path().await, thread);
+    assert!(
+        browser
+            .main_text()
+            .await
+            .contains("Je peux venir aider mardi.")
+    );
+    browser.check().await;
+    eventually(20, "Bob is told of Camille's answer", || async {
+        let (_, notes) = bob.get("/api/v1/notifications").await.ok()?;
+        notes
+            .as_array()?
+            .iter()
+            .any(|n| n["kind"] == "reply")
+            .then_some(())
+    })
+    .await;
+
     // her organisation and its first job offer
     browser.visit("/organisations/new").await;
     browser.fill("#handle", "atelier").await;

@@ -205,6 +205,37 @@ async fn fedify_person(backend: Backend) {
     .await;
     assert!(undo.iter().all(|u| u["status"] == 202), "{undo:?}");
 
+    // alice answers ana's reply: Fedify accepts a Note that answers it, mentions ana and is
+    // addressed to her
+    let (s, answer) = alice
+        .post(
+            "/api/v1/posts",
+            json!({"text": "Merci Ana", "in_reply_to": local_reply["id"]}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 201, "{answer}");
+    let ana = peer.actor("ana");
+    let got = eventually(15, "Fedify receives alice's answer", || async {
+        peer.find("Create", |a| a["object"]["inReplyTo"] == reply_id.as_str())
+            .await
+            .ok()?
+    })
+    .await;
+    assert_eq!(got["status"], 202, "{got}");
+    let note = &got["activity"]["object"];
+    assert_eq!(note["id"], answer["ap_id"], "{note}");
+    assert!(
+        note["cc"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u == ana.as_str()),
+        "{note}"
+    );
+    assert_eq!(note["tag"][0]["type"], "Mention", "{note}");
+    assert_eq!(note["tag"][0]["href"], ana.as_str(), "{note}");
+
     // alice edits and deletes her post: Fedify accepts the Update and the Delete
     let (s, _) = alice
         .send(

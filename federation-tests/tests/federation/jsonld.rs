@@ -50,6 +50,15 @@ async fn served_and_sent_documents_are_valid_jsonld(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(s, 200);
+    // an answer to ana's note (it mentions her)
+    let (s, v) = alice
+        .post(
+            "/api/v1/posts",
+            json!({"text": "Bonjour Ana", "in_reply_to": local["id"]}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 201, "{v}");
     let public = alice.write("Bonjour à tous", "public").await.unwrap();
     let unlisted = alice.write("Discret", "unlisted").await.unwrap();
     let followers_only = alice.write("Entre nous", "followers").await.unwrap();
@@ -314,7 +323,7 @@ async fn served_and_sent_documents_are_valid_jsonld(backend: Backend) {
         (kinds.iter().all(|k| has(k))
             && person_update
             && undo_block
-            && posts == 4
+            && posts == 5
             && offer("Create")
             && offer("Update"))
         .then_some(received)

@@ -271,7 +271,7 @@ async fn likes_and_reposts_across_instances(backend: Backend) {
         let path = format!("/api/v1/posts/{}", post["id"]);
         async move {
             let (_, v) = alice.get(&path).await.ok()?;
-            Some(v["reactions"][who].as_i64()?)
+            v["reactions"][who].as_i64()
         }
     };
 
@@ -360,3 +360,157 @@ async fn likes_and_reposts_across_instances(backend: Backend) {
     .await;
 }
 both_backends!(likes_and_reposts_across_instances);
+
+/// The replies of a post on A, as `member` sees them (by the post's id on A).
+async fn replies_on(member: &federation_tests::Member, post: i64) -> Vec<serde_json::Value> {
+    let (_, v) = member
+        .get(&format!("/api/v1/posts/{post}/replies"))
+        .await
+        .unwrap();
+    v.as_array().cloned().unwrap_or_default()
+}
+
+/// Replies travel both ways and reach the person answered even when they do not follow the
+/// one who answers: bob on B answers alice's post on A (alice told, the answer under her post
+/// on A, a followers-only answer readable by her and nobody else there), alice answers back
+/// (bob told on B); bob's edit and deletion of his answer reach A.
+async fn replies_across_instances(backend: Backend) {
+    let (a, b) = tokio::join!(instance(backend, "a"), instance(backend, "b"));
+    let alice = a.member("alice").await.unwrap();
+    let dave = a.member("dave").await.unwrap();
+    let bob = b.member("bob").await.unwrap();
+    bob.follow_accepted(&alice.handle).await.unwrap();
+
+    let post = alice
+        .write("Qui connaît une formation en soudure ?", "public")
+        .await
+        .unwrap();
+    let (p, ap_id) = (post["id"].as_i64().unwrap(), post["ap_id"].clone());
+    let on_b = eventually(15, "alice's post on B", || {
+        in_home(&bob, ap_id.as_str().unwrap())
+    })
+    .await;
+
+    // bob answers on B; alice does not follow him, and yet A gets it and tells her
+    let (s, answer) = bob
+        .post(
+            "/api/v1/posts",
+            json!({"text": "Le centre de Vénissieux en propose une", "in_reply_to": on_b["id"]}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 201, "{answer}");
+    assert_eq!(answer["in_reply_to"], ap_id);
+    let on_a = eventually(15, "bob's answer under alice's post on A", || async {
+        replies_on(&dave, p).await.into_iter().next()
+    })
+    .await;
+    assert_eq!(on_a["ap_id"], answer["ap_id"]);
+    assert_eq!(on_a["author"]["handle"], bob.handle.as_str());
+    assert_eq!(
+        on_a["content_html"],
+        "<p>Le centre de Vénissieux en propose une</p>"
+    );
+    let (_, notes) = alice.get("/api/v1/notifications").await.unwrap();
+    assert!(
+        notes
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["kind"] == "reply" && n["account"]["handle"] == bob.handle.as_str()),
+        "{notes}"
+    );
+    let (_, v) = dave.get(&format!("/api/v1/posts/{p}")).await.unwrap();
+    assert_eq!(v["reactions"]["replies"], 1, "{v}");
+
+    // a followers-only answer reaches alice, whom it answers, and nobody else on A
+    let (s, private) = bob
+        .post(
+            "/api/v1/posts",
+            json!({"text": "Je peux te présenter", "in_reply_to": on_b["id"], "visibility": "followers"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 201, "{private}");
+    eventually(15, "the followers-only answer for alice", || async {
+        (replies_on(&alice, p).await.len() == 2).then_some(())
+    })
+    .await;
+    assert_eq!(replies_on(&dave, p).await.len(), 1);
+
+    // on B, the page of alice's post shows bob's public answer under it, to anyone
+    let page = b
+        .http
+        .get(b.url(&format!("/posts/{}/thread", on_b["id"])))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert!(
+        page.contains("Qui connaît une formation en soudure ?"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Le centre de Vénissieux en propose une"),
+        "{page}"
+    );
+    assert!(!page.contains("Je peux te présenter"), "{page}");
+
+    // alice answers bob on A: B gets it under bob's post and tells him
+    let (s, back) = alice
+        .post(
+            "/api/v1/posts",
+            json!({"text": "Merci, je les appelle", "in_reply_to": on_a["id"]}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 201, "{back}");
+    let theirs = eventually(15, "alice's answer under bob's post on B", || async {
+        replies_on(&bob, answer["id"].as_i64()?)
+            .await
+            .into_iter()
+            .next()
+    })
+    .await;
+    assert_eq!(theirs["ap_id"], back["ap_id"]);
+    let (_, notes) = bob.get("/api/v1/notifications").await.unwrap();
+    assert!(
+        notes
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["kind"] == "reply" && n["account"]["handle"] == alice.handle.as_str()),
+        "{notes}"
+    );
+
+    // bob edits, then deletes his answer: A follows both, without alice following bob
+    let (s, _) = bob
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/posts/{}", answer["id"]),
+            json!({"text": "Le centre de Vénissieux, le lundi"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 200);
+    eventually(15, "the edit on A", || async {
+        let r = replies_on(&dave, p).await.into_iter().next()?;
+        (r["content_html"] == "<p>Le centre de Vénissieux, le lundi</p>").then_some(())
+    })
+    .await;
+    let (s, _) = bob
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/posts/{}", answer["id"]),
+            json!({}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 204);
+    eventually(15, "the deletion on A", || async {
+        replies_on(&dave, p).await.is_empty().then_some(())
+    })
+    .await;
+}
+both_backends!(replies_across_instances);
