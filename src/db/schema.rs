@@ -440,6 +440,7 @@ diesel::table! {
         how_to_apply -> Text,
         url -> Text,
         search_text -> Text,
+        search_facets -> Text,
         published_at -> Nullable<Timestamp>,
         updated_at -> Timestamp,
         created_at -> Timestamp,

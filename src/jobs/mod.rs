@@ -358,6 +358,25 @@ impl JobInput {
         let search_text = search_words(&format!(
             "{title} {description} {skill_names} {location} {organisation_name}"
         ));
+        let languages = if languages.is_empty() {
+            String::new()
+        } else {
+            format!(",{},", languages.join(","))
+        };
+        let location_key = search_words(&location);
+        let search_facets = search::facets(&search::Facets {
+            contract_type: &contract_type,
+            remote: &remote,
+            open_without_diploma: self.open_without_diploma,
+            open_without_experience: self.open_without_experience,
+            skills: required
+                .iter()
+                .chain(&nice)
+                .map(|(k, _)| k.as_str())
+                .collect(),
+            location_key: &location_key,
+            languages: &languages,
+        });
         Ok(ValidOffer {
             fields: OfferFields {
                 content_html: html::plain_text_to_html(&description),
@@ -365,7 +384,7 @@ impl JobInput {
                 description,
                 contract_type,
                 working_time,
-                location_key: search_words(&location),
+                location_key,
                 location,
                 remote,
                 salary_min,
@@ -385,13 +404,10 @@ impl JobInput {
                 open_without_experience: self.open_without_experience,
                 start_date,
                 closes_on,
-                languages: if languages.is_empty() {
-                    String::new()
-                } else {
-                    format!(",{},", languages.join(","))
-                },
+                languages,
                 how_to_apply,
                 search_text,
+                search_facets,
                 updated_at: now(),
             },
             skills: required

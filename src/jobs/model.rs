@@ -85,6 +85,8 @@ pub struct OfferFields {
     pub languages: String,
     pub how_to_apply: String,
     pub search_text: String,
+    /// The filterable values as words (see [`super::search::facets`]).
+    pub search_facets: String,
     pub updated_at: NaiveDateTime,
 }
 

@@ -1,6 +1,12 @@
 //! The job board's query: full-text search (SQLite FTS5, PostgreSQL `tsvector`) with filters,
 //! sorted by relevance or date, a page at a time. Both backends index the same folded words
 //! ([`super::search_words`]), so a search finds the same offers on both.
+//!
+//! On PostgreSQL the filters run inside the full-text index too: an offer's filterable values
+//! are also indexed as words ([`facets`]: `zzcpermanent`, `zzslogistique`, `zzplyon`…), so the
+//! index yields only the offers that match both the words and the filters, and only those rows
+//! are read and ranked (reading every offer that has a common word, to filter it afterwards,
+//! is what made searches slow on 100,000 offers). SQLite filters on the columns.
 
 use super::{PUBLISHED, model, today};
 use crate::{
@@ -192,6 +198,104 @@ struct IdRow {
     id: i64,
 }
 
+/// An offer's filterable values, for [`facets`].
+pub struct Facets<'a> {
+    pub contract_type: &'a str,
+    pub remote: &'a str,
+    pub open_without_diploma: bool,
+    pub open_without_experience: bool,
+    /// Tag keys ([`tag_key`]).
+    pub skills: Vec<&'a str>,
+    /// The place's folded words ([`super::search_words`]).
+    pub location_key: &'a str,
+    /// `,fr,en-gb,`
+    pub languages: &'a str,
+}
+
+/// A facet word: `zz`, a letter naming the filter, the value's letters and digits. No word of
+/// a text starts with `zz` and a filter letter, so a facet never matches a searched word by
+/// chance (the migration that filled `search_facets` built the same words in SQL).
+fn facet(kind: char, value: &str) -> String {
+    let mut w = format!("zz{kind}");
+    w.extend(value.chars().filter(|c| c.is_alphanumeric()));
+    w
+}
+
+/// The facet words of an offer, space-separated (stored in `search_facets`, indexed by
+/// PostgreSQL with the offer's words).
+pub fn facets(f: &Facets) -> String {
+    let mut words = vec![facet('c', f.contract_type), facet('r', f.remote)];
+    if f.open_without_diploma {
+        words.push("zznodiploma".into());
+    }
+    if f.open_without_experience {
+        words.push("zznoexperience".into());
+    }
+    words.extend(f.skills.iter().map(|k| facet('s', k)));
+    words.extend(
+        f.location_key
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(|w| facet('p', w)),
+    );
+    words.extend(
+        f.languages
+            .split(',')
+            .filter(|l| !l.is_empty())
+            .map(|l| facet('l', l)),
+    );
+    words.join(" ")
+}
+
+/// The board's filters as a PostgreSQL `tsquery` over the facet words (`None` without
+/// filters): each list is an `|` of its values, filters are joined by `&`.
+fn facet_query(
+    skills: &[String],
+    contracts: &[String],
+    place: Option<&str>,
+    remote: Option<&[String]>,
+    without_diploma: bool,
+    without_experience: bool,
+    language: Option<&str>,
+) -> Option<String> {
+    let any = |kind: char, values: &[String]| {
+        let v: Vec<String> = values.iter().map(|v| facet(kind, v)).collect();
+        format!("({})", v.join(" | "))
+    };
+    let mut parts = vec![];
+    if !skills.is_empty() {
+        parts.push(any('s', skills));
+    }
+    if !contracts.is_empty() {
+        parts.push(any('c', contracts));
+    }
+    // each word of the place, as the start of a word of the offer's place
+    let place = place.map(|p| {
+        let words: Vec<String> = p
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(|w| format!("{}:*", facet('p', w)))
+            .collect();
+        format!("({})", words.join(" & "))
+    });
+    match (place, remote) {
+        (Some(p), Some(r)) => parts.push(format!("({p} | {})", any('r', r))),
+        (Some(p), None) => parts.push(p),
+        (None, Some(r)) => parts.push(any('r', r)),
+        (None, None) => {}
+    }
+    if without_diploma {
+        parts.push("zznodiploma".into());
+    }
+    if without_experience {
+        parts.push("zznoexperience".into());
+    }
+    if let Some(l) = language {
+        parts.push(format!("{}:*", facet('l', l)));
+    }
+    (!parts.is_empty()).then(|| parts.join(" & "))
+}
+
 /// The words of a search as the full-text engine reads them: folded like the index, each word
 /// also matching longer words that start with it ("cuisin" finds "cuisinier").
 fn fts_query(words: &[String], pg: bool) -> String {
@@ -260,6 +364,15 @@ pub fn validate(query: &BoardQuery) -> AppResult<()> {
     }
 }
 
+/// Only open offers: published, and not past their closing date.
+fn push_state(sql: &mut Sql) {
+    sql.push("o.state = ")
+        .bind(Bind::Text(PUBLISHED.into()))
+        .push(" AND (o.closes_on IS NULL OR o.closes_on >= ")
+        .bind(Bind::Date(today()))
+        .push(")");
+}
+
 /// Ids of the open offers matching `query` for `viewer`, in order, for one page; and whether
 /// more follow. Offers of limited organisations and of organisations on silenced servers are
 /// left out, except for members who follow the organisation.
@@ -286,43 +399,12 @@ pub fn find(
         text: String::new(),
         binds: vec![],
     };
-    if fts && !pg {
-        // CROSS JOIN keeps the full-text index as the outer loop: left to itself, SQLite may
-        // walk every offer by date and probe the index for each (seconds on 100,000 offers)
-        sql.push(
-            "SELECT o.id AS id FROM job_offers_fts CROSS JOIN job_offers o \
-             ON o.id = job_offers_fts.rowid WHERE job_offers_fts MATCH ",
-        )
-        .bind(Bind::Text(fts_query(&words, false)))
-        .push(" AND ");
-    } else if fts {
-        sql.push("SELECT o.id AS id FROM job_offers o WHERE o.search @@ to_tsquery('simple', ")
-            .bind(Bind::Text(fts_query(&words, true)))
-            .push(") AND ");
-    } else {
-        sql.push("SELECT o.id AS id FROM job_offers o WHERE ");
-    }
-    sql.push("o.state = ")
-        .bind(Bind::Text(PUBLISHED.into()))
-        .push(" AND (o.closes_on IS NULL OR o.closes_on >= ")
-        .bind(Bind::Date(today()))
-        .push(")");
     let skills: Vec<String> = list(&query.skills)
         .iter()
         .map(|s| tag_key(s))
         .filter(|k| !k.is_empty())
         .collect();
-    if !skills.is_empty() {
-        sql.push(
-            " AND EXISTS (SELECT 1 FROM job_offer_skills s WHERE s.offer_id = o.id AND s.tag_key IN ",
-        )
-        .bind_list(skills)
-        .push(")");
-    }
     let contracts = list(&query.contract);
-    if !contracts.is_empty() {
-        sql.push(" AND o.contract_type IN ").bind_list(contracts);
-    }
     let remote: Option<Vec<String>> = text(&query.remote).map(|r| match r {
         "full" => vec!["full".to_string()],
         _ => vec!["partial".to_string(), "full".to_string()],
@@ -330,34 +412,85 @@ pub fn find(
     let place = text(&query.place)
         .map(super::search_words)
         .filter(|p| !p.is_empty());
-    match (place, remote) {
-        (Some(p), Some(r)) => {
-            sql.push(" AND (o.location_key LIKE ")
-                .bind(Bind::Text(format!("%{p}%")))
-                .push(" OR o.remote IN ")
-                .bind_list(r)
-                .push(")");
+    let language = text(&query.language).and_then(super::language_tag);
+    if pg {
+        // words and filters, all answered by the full-text index
+        let facets = facet_query(
+            &skills,
+            &contracts,
+            place.as_deref(),
+            remote.as_deref(),
+            query.without_diploma(),
+            query.without_experience(),
+            language.as_deref(),
+        );
+        let matched: Vec<String> = fts
+            .then(|| fts_query(&words, true))
+            .into_iter()
+            .chain(facets)
+            .collect();
+        if matched.is_empty() {
+            sql.push("SELECT o.id AS id FROM job_offers o WHERE ");
+        } else {
+            sql.push("SELECT o.id AS id FROM job_offers o WHERE o.search @@ to_tsquery('simple', ")
+                .bind(Bind::Text(matched.join(" & ")))
+                .push(") AND ");
         }
-        (Some(p), None) => {
-            sql.push(" AND o.location_key LIKE ")
-                .bind(Bind::Text(format!("%{p}%")));
+        push_state(&mut sql);
+    } else {
+        if fts {
+            // CROSS JOIN keeps the full-text index as the outer loop: left to itself, SQLite
+            // may walk every offer by date and probe the index for each (seconds on 100,000
+            // offers)
+            sql.push(
+                "SELECT o.id AS id FROM job_offers_fts CROSS JOIN job_offers o \
+                 ON o.id = job_offers_fts.rowid WHERE job_offers_fts MATCH ",
+            )
+            .bind(Bind::Text(fts_query(&words, false)))
+            .push(" AND ");
+        } else {
+            sql.push("SELECT o.id AS id FROM job_offers o WHERE ");
         }
-        (None, Some(r)) => {
-            sql.push(" AND o.remote IN ").bind_list(r);
+        push_state(&mut sql);
+        if !skills.is_empty() {
+            sql.push(
+                " AND EXISTS (SELECT 1 FROM job_offer_skills s WHERE s.offer_id = o.id AND s.tag_key IN ",
+            )
+            .bind_list(skills)
+            .push(")");
         }
-        (None, None) => {}
-    }
-    if query.without_diploma() {
-        sql.push(" AND o.open_without_diploma = ")
-            .bind(Bind::Bool(true));
-    }
-    if query.without_experience() {
-        sql.push(" AND o.open_without_experience = ")
-            .bind(Bind::Bool(true));
-    }
-    if let Some(l) = text(&query.language).and_then(super::language_tag) {
-        sql.push(" AND o.languages LIKE ")
-            .bind(Bind::Text(format!("%,{l}%")));
+        if !contracts.is_empty() {
+            sql.push(" AND o.contract_type IN ").bind_list(contracts);
+        }
+        match (place, remote) {
+            (Some(p), Some(r)) => {
+                sql.push(" AND (o.location_key LIKE ")
+                    .bind(Bind::Text(format!("%{p}%")))
+                    .push(" OR o.remote IN ")
+                    .bind_list(r)
+                    .push(")");
+            }
+            (Some(p), None) => {
+                sql.push(" AND o.location_key LIKE ")
+                    .bind(Bind::Text(format!("%{p}%")));
+            }
+            (None, Some(r)) => {
+                sql.push(" AND o.remote IN ").bind_list(r);
+            }
+            (None, None) => {}
+        }
+        if query.without_diploma() {
+            sql.push(" AND o.open_without_diploma = ")
+                .bind(Bind::Bool(true));
+        }
+        if query.without_experience() {
+            sql.push(" AND o.open_without_experience = ")
+                .bind(Bind::Bool(true));
+        }
+        if let Some(l) = language {
+            sql.push(" AND o.languages LIKE ")
+                .bind(Bind::Text(format!("%,{l}%")));
+        }
     }
     if let Some(d) = text(&query.since).and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
     {

@@ -188,6 +188,63 @@ async fn offers_are_written_searched_and_closed(backend: Backend) {
     assert_eq!(search("skills=rust,java").await, [dev]);
     assert_eq!(search("since=2000-01-01").await.len(), 2);
     assert!(search("since=2999-01-01").await.is_empty());
+    // words and every filter at once; a place is found by the beginning of its words
+    assert_eq!(
+        search("q=cuisin&skills=hygiene+alimentaire,java&contract=permanent&place=ly&remote=full&without_diploma=true&without_experience=true&language=fr&sort=date").await,
+        [id]
+    );
+    assert_eq!(search("place=lyon+7").await, [id]);
+    assert!(search("q=cuisin&skills=rust").await.is_empty());
+    assert!(search("q=cuisin&place=paris").await.is_empty());
+    assert!(search("q=cuisin&language=en").await.is_empty());
+
+    // the filter words of the offers already stored, as the migration that added them built
+    // them in SQL, are those the server writes (on each backend)
+    let migration = match backend {
+        Backend::Sqlite => {
+            include_str!("../../migrations/sqlite/2026-12-03-000012_job_search_facets/up.sql")
+        }
+        Backend::Postgres => {
+            include_str!("../../migrations/postgres/2026-12-03-000012_job_search_facets/up.sql")
+        }
+    };
+    let update = migration
+        .split(';')
+        .find(|s| s.trim_start().starts_with("UPDATE"))
+        .unwrap()
+        .to_string();
+    let facets = || {
+        use diesel::prelude::*;
+        use passerelle::db::schema::job_offers;
+        app.state().db.read(|c| {
+            let mut rows: Vec<(i64, String)> = job_offers::table
+                .select((job_offers::id, job_offers::search_facets))
+                .load(c)?;
+            rows.iter_mut().for_each(|(_, f)| {
+                let mut words: Vec<&str> = f.split(' ').collect();
+                words.sort();
+                *f = words.join(" ");
+            });
+            rows.sort();
+            Ok(rows)
+        })
+    };
+    let written = facets().await.unwrap();
+    assert!(
+        written.iter().any(|(_, f)| f
+            == "zzcpermanent zzlfr zznodiploma zznoexperience zzp7e zzplyon zzrno zzscuisine zzshygienealimentaire zzspatisserie"),
+        "{written:?}"
+    );
+    app.state()
+        .db
+        .write(move |c| {
+            use diesel::RunQueryDsl;
+            diesel::sql_query(update).execute(c)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(facets().await.unwrap(), written);
     let (s, v) = app
         .call(
             &seeker,

@@ -1,0 +1,1 @@
+ALTER TABLE job_offers DROP COLUMN search_facets;
