@@ -98,6 +98,8 @@ pub struct Load {
     pub dark: bool,
     /// Elements wider than the screen (the outermost ones), when the page overflows.
     pub wide: Vec<String>,
+    /// Elements that cut their own text (overflow hidden with more content than room).
+    pub clipped: Vec<String>,
     pub html_bytes: u64,
     /// Resources fetched from another origin than the page's.
     pub foreign: Vec<String>,
@@ -117,7 +119,17 @@ pub async fn load(client: &fantoccini::Client) -> anyhow::Result<Load> {
               .filter(e => !e.parentElement || e.parentElement.getBoundingClientRect().right <= screen.width + 1)
               .slice(0, 5)
               .map(e => e.outerHTML.slice(0, 160) + ' → ' + Math.round(e.getBoundingClientRect().right) + ' px');
-            return {status: nav.responseStatus || 0, width, wide,
+            const clipped = [...document.querySelectorAll('body *')]
+              .filter(e => !e.closest('.visually-hidden') && e.clientWidth > 1)
+              .filter(e => {
+                const s = getComputedStyle(e);
+                const hides = v => v === 'hidden' || v === 'clip';
+                return (hides(s.overflowX) && e.scrollWidth > e.clientWidth + 1)
+                    || (hides(s.overflowY) && e.scrollHeight > e.clientHeight + 1);
+              })
+              .slice(0, 5)
+              .map(e => e.outerHTML.slice(0, 160));
+            return {status: nav.responseStatus || 0, width, wide, clipped,
                     dark: matchMedia('(prefers-color-scheme: dark)').matches,
                     bytes: nav.decodedBodySize || document.documentElement.outerHTML.length,
                     foreign};
@@ -130,6 +142,14 @@ pub async fn load(client: &fantoccini::Client) -> anyhow::Result<Load> {
         width: v["width"].as_u64().unwrap_or(0),
         dark: v["dark"] == true,
         wide: v["wide"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        clipped: v["clipped"]
             .as_array()
             .map(|a| {
                 a.iter()
@@ -156,13 +176,17 @@ pub fn screenshots_dir() -> Option<PathBuf> {
         .map(PathBuf::from)
 }
 
-/// The emulated screen: a phone (320 px, touch) or a desktop, light or dark.
+/// The emulated screen: a phone (320 px, touch) or a desktop, light or dark, with text at its
+/// usual size or enlarged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Screen {
     pub width: u32,
     pub height: u32,
     pub mobile: bool,
     pub dark: bool,
+    /// Text size in percent of the browser's default (200: as a person who enlarges the text
+    /// in their browser's settings, WCAG 2.2's 1.4.4).
+    pub text: u32,
 }
 
 impl Screen {
@@ -171,6 +195,7 @@ impl Screen {
         height: 900,
         mobile: false,
         dark: false,
+        text: 100,
     };
     /// 320 px: the width WCAG 2.2's reflow criterion (1.4.10) asks pages to fit without
     /// scrolling sideways, narrower than the 360 px phones of issue 5.
@@ -179,14 +204,35 @@ impl Screen {
         height: 780,
         mobile: true,
         dark: false,
+        text: 100,
     };
 
     pub fn dark(self) -> Screen {
         Screen { dark: true, ..self }
     }
 
+    /// The same screen with text twice as large.
+    pub fn large_text(self) -> Screen {
+        Screen { text: 200, ..self }
+    }
+
     pub fn name(&self) -> String {
-        format!("{} px{}", self.width, if self.dark { ", dark" } else { "" })
+        format!(
+            "{} px{}{}",
+            self.width,
+            if self.dark { ", dark" } else { "" },
+            if self.text != 100 {
+                format!(", text {} %", self.text)
+            } else {
+                String::new()
+            }
+        )
+    }
+
+    /// The script that enlarges the text of the page shown (the root font size, from which
+    /// every size of the style sheet derives, as the browser's text size setting does).
+    pub fn text_script(&self) -> String {
+        format!("document.documentElement.style.fontSize = '{}%'", self.text)
     }
 
     /// The DevTools commands that make Chromium show pages on this screen.

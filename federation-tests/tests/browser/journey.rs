@@ -255,9 +255,12 @@ async fn journey(backend: Backend) {
         .find(|p| p["author"]["handle"] == bob.handle.as_str())
         .expect("Bob's post in her feed");
     let thread = format!("/posts/{}/thread", bobs["id"]);
+    // (with the keyboard only)
     browser.visit(&thread).await;
-    browser.fill("#text", "Je peux venir aider mardi.").await;
-    browser.go("#reply button[type=submit]").await;
+    browser.tab_to("#text", 60).await;
+    browser.type_text("Je peux venir aider mardi.").await;
+    browser.tab_to("#reply button[type=submit]", 5).await;
+    browser.enter().await;
     assert_eq!(browser.path().await, thread);
     assert!(
         browser
@@ -528,8 +531,11 @@ async fn journey(backend: Backend) {
         }
     }
 
-    // an administrator signs in and looks after the instance
-    browser.go("form[action='/logout'] button").await;
+    // an administrator signs in and looks after the instance; signing out and in with the
+    // keyboard only
+    browser.open("/").await;
+    browser.tab_to("form[action='/logout'] button", 40).await;
+    browser.enter().await;
     if full {
         tour(&mut browser, &anonymous.map(String::from)).await;
         for lang in ["fr", "en"] {
@@ -537,11 +543,11 @@ async fn journey(backend: Backend) {
         }
     }
     browser.visit("/login").await;
-    browser.fill("#username", "sam").await;
-    browser.fill("#password", PASSWORD).await;
-    browser
-        .go("form[action='/login'] button[type=submit]")
-        .await;
+    browser.tab_to("#username", 15).await;
+    browser.type_text("sam").await;
+    browser.tab_to("#password", 3).await;
+    browser.type_text(PASSWORD).await;
+    browser.enter().await;
     assert!(browser.has("a[href='/admin']").await, "sam is not staff");
     // Léa reported Bob: the report waits in the queue
     let bob_for_lea = lea.lookup(&bob.handle).await.unwrap();

@@ -150,9 +150,11 @@ impl Browser {
         }
     }
 
-    /// Makes sure axe-core runs and reports: on a page spoilt on purpose (a field without a
-    /// label, pale text; styled from the script, as the pages' CSP refuses inline styles) it must find serious violations, else a broken
-    /// injection would let every page pass.
+    /// Makes sure the checks find what they look for, else a broken injection would let every
+    /// page pass: on a page spoilt on purpose (a field without a label, pale text; styled from
+    /// the script, as the pages' CSP refuses inline styles) axe-core must find serious
+    /// violations, and a box of fixed height must be found cutting its text once the text is
+    /// twice as large (and not before).
     pub async fn check_the_checker(&mut self) {
         self.client()
             .execute(
@@ -176,6 +178,37 @@ impl Browser {
             ids.contains(&"label") && ids.contains(&"color-contrast"),
             "axe-core did not report a spoilt page: {ids:?}"
         );
+        // a box of fixed height cuts its text once the text is twice as large
+        self.client()
+            .execute(
+                "document.querySelector('main').insertAdjacentHTML('beforeend', \
+                   '<p id=boxed>one line</p>'); \
+                 const boxed = document.getElementById('boxed'); \
+                 boxed.style.height = '24px'; boxed.style.overflow = 'hidden';",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(
+            checks::load(self.client())
+                .await
+                .unwrap()
+                .clipped
+                .is_empty()
+        );
+        self.client()
+            .execute(&Screen::DESKTOP.large_text().text_script(), vec![])
+            .await
+            .unwrap();
+        let clipped = checks::load(self.client()).await.unwrap().clipped;
+        assert!(
+            clipped.iter().any(|c| c.contains("boxed")),
+            "a text cut off at 200 % was not found: {clipped:?}"
+        );
+        self.client()
+            .execute(&Screen::DESKTOP.text_script(), vec![])
+            .await
+            .unwrap();
     }
 
     /// Runs the checks of every page on the page shown; records what fails.
@@ -187,6 +220,12 @@ impl Browser {
     pub async fn check_expecting(&mut self, status: u64) {
         let path = self.path().await;
         let label = format!("{} [{}, {}]", path, self.lang, self.screen.name());
+        if self.screen.text != 100 {
+            self.client()
+                .execute(&self.screen.text_script(), vec![])
+                .await
+                .unwrap();
+        }
         let load = checks::load(self.client()).await.unwrap();
         assert_eq!(
             load.dark, self.screen.dark,
@@ -199,6 +238,12 @@ impl Browser {
                 load.width,
                 self.screen.width,
                 load.wide.join("\n      ")
+            ));
+        }
+        if !load.clipped.is_empty() {
+            self.problems.push(format!(
+                "{label}: text cut off:\n      {}",
+                load.clipped.join("\n      ")
             ));
         }
         if load.status != status {
@@ -390,14 +435,23 @@ impl Browser {
     /// form sent to its own address leaves the URL unchanged, so the old document is marked).
     pub async fn go(&self, css: &str) {
         let element = self.find(css).await;
-        self.client()
-            .execute("window.__passerelleOld = true", vec![])
-            .await
-            .unwrap();
+        self.mark_page().await;
         element
             .click()
             .await
             .unwrap_or_else(|e| panic!("cannot click {css}: {e}"));
+        self.wait_for_next_page(css).await;
+    }
+
+    /// Marks the document shown, so that [`Self::wait_for_next_page`] knows when it is replaced.
+    async fn mark_page(&self) {
+        self.client()
+            .execute("window.__passerelleOld = true", vec![])
+            .await
+            .unwrap();
+    }
+
+    async fn wait_for_next_page(&self, what: &str) {
         let deadline = std::time::Instant::now() + Duration::from_secs(20);
         loop {
             let loaded = self
@@ -412,10 +466,52 @@ impl Browser {
             }
             assert!(
                 std::time::Instant::now() < deadline,
-                "clicking {css} loaded no page within 20 s"
+                "{what} loaded no page within 20 s"
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// Presses Tab, as someone who uses only the keyboard, until the element `css` has the
+    /// focus: it must be reached within `max` presses, in the order of the page.
+    pub async fn tab_to(&mut self, css: &str, max: usize) {
+        for _ in 0..max {
+            self.press(Key::Tab).await;
+            let reached = self
+                .client()
+                .execute(
+                    "return document.activeElement.matches(arguments[0])",
+                    vec![serde_json::json!(css)],
+                )
+                .await
+                .unwrap();
+            if reached == true {
+                return;
+            }
+        }
+        let path = self.path().await;
+        self.problems.push(format!(
+            "{path} [keyboard]: {css} is not reached within {max} presses of Tab"
+        ));
+    }
+
+    /// Types `text` into the field that has the focus.
+    pub async fn type_text(&self, text: &str) {
+        self.client()
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys(text)
+            .await
+            .unwrap();
+    }
+
+    /// Presses Enter on the focused link or button (or in a form's field) and waits for the
+    /// page it loads.
+    pub async fn enter(&self) {
+        self.mark_page().await;
+        self.press(Key::Enter).await;
+        self.wait_for_next_page("Enter").await;
     }
 
     /// The text of the page's `main` landmark.

@@ -1,5 +1,6 @@
 //! The second look at every page: in both languages, on a phone and a desktop, in light and
-//! dark colours; and the pictures of the user guide.
+//! dark colours, with text at its usual size and twice as large; and the pictures of the user
+//! guide.
 
 use crate::{Browser, checks::Screen};
 
@@ -80,12 +81,18 @@ impl Pictures {
     }
 }
 
-/// Checks `pages` again in both languages, on a phone and a desktop, in light and dark colours.
+/// Checks `pages` again in both languages, on a phone and a desktop, in light and dark colours,
+/// and on a desktop with text twice as large.
 pub async fn tour(browser: &mut Browser, pages: &[String]) {
     for lang in ["fr", "en"] {
         browser.open(&pages[0]).await;
         browser.language(lang).await;
-        for screen in [Screen::PHONE, Screen::DESKTOP.dark(), Screen::DESKTOP] {
+        for screen in [
+            Screen::PHONE,
+            Screen::DESKTOP.dark(),
+            Screen::DESKTOP.large_text(),
+            Screen::DESKTOP,
+        ] {
             browser.set_screen(screen).await;
             for path in pages {
                 browser.visit(path).await;
