@@ -108,10 +108,21 @@ pub fn notify(
     if !enabled {
         return Ok(());
     }
-    let (address, choice): (Option<String>, String) = accounts::table
+    let (address, choice, me): (Option<String>, String, i64) = accounts::table
         .find(account_id)
-        .select((accounts::email, accounts::email_notifications))
+        .select((
+            accounts::email,
+            accounts::email_notifications,
+            accounts::actor_id,
+        ))
         .get_result(conn)?;
+    // nothing from someone the member blocks (a remote server may still send their replies,
+    // mentions or likes)
+    if let Some(by) = actor_id
+        && crate::follows::model::blocks(conn, me, by)?
+    {
+        return Ok(());
+    }
     let email_pending = email && address.is_some() && choice != "off";
     model::insert(conn, account_id, kind, actor_id, object, email_pending)?;
     Ok(())

@@ -576,7 +576,8 @@ pub async fn by_author_for(
         .await
 }
 
-/// The replies to `post` that `viewer` may read, oldest first (among its first `limit`).
+/// The replies to `post` that `viewer` may read, oldest first (among its first `limit`); not
+/// those of people the viewer blocks.
 pub fn replies_for(
     conn: &mut DbConn,
     post: &DbPost,
@@ -585,7 +586,11 @@ pub fn replies_for(
 ) -> AppResult<Vec<(DbPost, DbActor)>> {
     let mut out = vec![];
     for (r, a) in model::replies_to(conn, post.ap_id.as_str(), limit)? {
-        if visible(conn, &r, &a, viewer)? {
+        let blocked = match viewer {
+            Some(v) => follows::model::blocks(conn, v.id, a.id)?,
+            None => false,
+        };
+        if !blocked && visible(conn, &r, &a, viewer)? {
             out.push((r, a));
         }
     }

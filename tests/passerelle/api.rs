@@ -761,6 +761,21 @@ async fn replies(backend: Backend) {
     let (_, v) = get_json(&app, &carol, &format!("/api/v1/posts/{p}")).await;
     assert_eq!(v["reactions"]["replies"], 1, "{v}");
 
+    // carol blocks bob: his answers leave her view of the post, not the others'
+    let (_, bob_account) = get_json(&app, &carol, "/api/v1/accounts/lookup?handle=bob").await;
+    let (s, _) = post_json(
+        &app,
+        &carol,
+        &format!("/api/v1/accounts/{}/block", bob_account["account"]["id"]),
+        json!({}),
+    )
+    .await;
+    assert_eq!(s, 204);
+    let (_, list) = get_json(&app, &carol, &format!("/api/v1/posts/{p}/replies")).await;
+    assert_eq!(list, json!([]));
+    let (_, list) = get_json(&app, &alice, &format!("/api/v1/posts/{p}/replies")).await;
+    assert_eq!(list.as_array().unwrap().len(), 2, "{list}");
+
     // one cannot answer a post one may not read, nor one that does not exist
     let (_, private) = post_json(
         &app,
@@ -797,7 +812,8 @@ async fn replies(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(r.status(), 204);
-    let (_, list) = get_json(&app, &carol, &format!("/api/v1/posts/{p}/replies")).await;
-    assert_eq!(list, json!([]));
+    let (_, list) = get_json(&app, &alice, &format!("/api/v1/posts/{p}/replies")).await;
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    assert_eq!(list[0]["id"], hidden["id"]);
 }
 both_backends!(replies);

@@ -401,6 +401,38 @@ async fn mastodon_fixtures(backend: Backend) {
         before.as_array().unwrap().len() + 1,
         "told once: {notes}"
     );
+    let replies = format!("/api/v1/posts/{}/replies", ours["id"]);
+    let shown = api(&app, &token, &replies).await;
+    assert_eq!(
+        shown[0]["author"]["ap_id"],
+        claire_actor.as_str(),
+        "{shown}"
+    );
+
+    // once dana blocks Claire, her answers are neither shown to dana nor notified
+    let claire_id = notes[0]["account"]["id"].as_i64().unwrap();
+    assert_eq!(
+        api_post(&app, &token, &format!("/api/v1/accounts/{claire_id}/block")).await,
+        204
+    );
+    let (s, body) = mastodon
+        .deliver(
+            &app,
+            "create-note",
+            &[
+                ("113512345678901234", "113512345678909999"),
+                (r#""inReplyTo":null"#, &parent),
+            ],
+        )
+        .await;
+    assert_eq!(s, 202, "{body}");
+    assert_eq!(api(&app, &token, &replies).await, json!([]));
+    let after = api(&app, &token, "/api/v1/notifications").await;
+    assert_eq!(
+        (after.as_array().unwrap().len(), &after[0]["id"]),
+        (notes.as_array().unwrap().len(), &notes[0]["id"]),
+        "nothing new from Claire: {after}"
+    );
 }
 both_backends!(mastodon_fixtures);
 

@@ -105,6 +105,17 @@ pub struct Load {
     pub foreign: Vec<String>,
 }
 
+/// A JSON list of strings (empty if it is not one).
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 pub async fn load(client: &fantoccini::Client) -> anyhow::Result<Load> {
     let v = client
         .execute(
@@ -141,31 +152,10 @@ pub async fn load(client: &fantoccini::Client) -> anyhow::Result<Load> {
         status: v["status"].as_u64().unwrap_or(0),
         width: v["width"].as_u64().unwrap_or(0),
         dark: v["dark"] == true,
-        wide: v["wide"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|s| s.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        clipped: v["clipped"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|s| s.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default(),
+        wide: strings(&v["wide"]),
+        clipped: strings(&v["clipped"]),
         html_bytes: v["bytes"].as_u64().unwrap_or(0),
-        foreign: v["foreign"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|s| s.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default(),
+        foreign: strings(&v["foreign"]),
     })
 }
 
