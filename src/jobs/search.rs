@@ -247,53 +247,126 @@ pub fn facets(f: &Facets) -> String {
     words.join(" ")
 }
 
-/// The board's filters as a PostgreSQL `tsquery` over the facet words (`None` without
-/// filters): each list is an `|` of its values, filters are joined by `&`.
-fn facet_query(
-    skills: &[String],
-    contracts: &[String],
-    place: Option<&str>,
-    remote: Option<&[String]>,
+/// The board's filters, read once from a query, for either backend.
+struct Filters {
+    /// Tag keys.
+    skills: Vec<String>,
+    contracts: Vec<String>,
+    /// The place's folded words.
+    place: Option<String>,
+    /// The remote options accepted.
+    remote: Option<Vec<String>>,
     without_diploma: bool,
     without_experience: bool,
-    language: Option<&str>,
-) -> Option<String> {
-    let any = |kind: char, values: &[String]| {
-        let v: Vec<String> = values.iter().map(|v| facet(kind, v)).collect();
-        format!("({})", v.join(" | "))
-    };
-    let mut parts = vec![];
-    if !skills.is_empty() {
-        parts.push(any('s', skills));
+    language: Option<String>,
+}
+
+impl Filters {
+    fn of(query: &BoardQuery) -> Filters {
+        Filters {
+            skills: list(&query.skills)
+                .iter()
+                .map(|s| tag_key(s))
+                .filter(|k| !k.is_empty())
+                .collect(),
+            contracts: list(&query.contract),
+            place: text(&query.place)
+                .map(super::search_words)
+                .filter(|p| !p.is_empty()),
+            remote: text(&query.remote).map(|r| match r {
+                "full" => vec!["full".to_string()],
+                _ => vec!["partial".to_string(), "full".to_string()],
+            }),
+            without_diploma: query.without_diploma(),
+            without_experience: query.without_experience(),
+            language: text(&query.language).and_then(super::language_tag),
+        }
     }
-    if !contracts.is_empty() {
-        parts.push(any('c', contracts));
+
+    /// PostgreSQL: the filters as a `tsquery` over the facet words (`None` without filters):
+    /// each list is an `|` of its values, filters are joined by `&`.
+    fn facet_query(&self) -> Option<String> {
+        let any = |kind: char, values: &[String]| {
+            let v: Vec<String> = values.iter().map(|v| facet(kind, v)).collect();
+            format!("({})", v.join(" | "))
+        };
+        let mut parts = vec![];
+        if !self.skills.is_empty() {
+            parts.push(any('s', &self.skills));
+        }
+        if !self.contracts.is_empty() {
+            parts.push(any('c', &self.contracts));
+        }
+        // each word of the place, as the start of a word of the offer's place
+        let place = self.place.as_ref().map(|p| {
+            let words: Vec<String> = p
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(|w| format!("{}:*", facet('p', w)))
+                .collect();
+            format!("({})", words.join(" & "))
+        });
+        match (place, &self.remote) {
+            (Some(p), Some(r)) => parts.push(format!("({p} | {})", any('r', r))),
+            (Some(p), None) => parts.push(p),
+            (None, Some(r)) => parts.push(any('r', r)),
+            (None, None) => {}
+        }
+        if self.without_diploma {
+            parts.push("zznodiploma".into());
+        }
+        if self.without_experience {
+            parts.push("zznoexperience".into());
+        }
+        if let Some(l) = &self.language {
+            parts.push(format!("{}:*", facet('l', l)));
+        }
+        (!parts.is_empty()).then(|| parts.join(" & "))
     }
-    // each word of the place, as the start of a word of the offer's place
-    let place = place.map(|p| {
-        let words: Vec<String> = p
-            .split(' ')
-            .filter(|w| !w.is_empty())
-            .map(|w| format!("{}:*", facet('p', w)))
-            .collect();
-        format!("({})", words.join(" & "))
-    });
-    match (place, remote) {
-        (Some(p), Some(r)) => parts.push(format!("({p} | {})", any('r', r))),
-        (Some(p), None) => parts.push(p),
-        (None, Some(r)) => parts.push(any('r', r)),
-        (None, None) => {}
+
+    /// SQLite: the filters as conditions on the columns (each starts with ` AND`).
+    fn push_conditions(self, sql: &mut Sql) {
+        if !self.skills.is_empty() {
+            sql.push(
+                " AND EXISTS (SELECT 1 FROM job_offer_skills s WHERE s.offer_id = o.id AND s.tag_key IN ",
+            )
+            .bind_list(self.skills)
+            .push(")");
+        }
+        if !self.contracts.is_empty() {
+            sql.push(" AND o.contract_type IN ")
+                .bind_list(self.contracts);
+        }
+        match (self.place, self.remote) {
+            (Some(p), Some(r)) => {
+                sql.push(" AND (o.location_key LIKE ")
+                    .bind(Bind::Text(format!("%{p}%")))
+                    .push(" OR o.remote IN ")
+                    .bind_list(r)
+                    .push(")");
+            }
+            (Some(p), None) => {
+                sql.push(" AND o.location_key LIKE ")
+                    .bind(Bind::Text(format!("%{p}%")));
+            }
+            (None, Some(r)) => {
+                sql.push(" AND o.remote IN ").bind_list(r);
+            }
+            (None, None) => {}
+        }
+        if self.without_diploma {
+            sql.push(" AND o.open_without_diploma = ")
+                .bind(Bind::Bool(true));
+        }
+        if self.without_experience {
+            sql.push(" AND o.open_without_experience = ")
+                .bind(Bind::Bool(true));
+        }
+        if let Some(l) = self.language {
+            sql.push(" AND o.languages LIKE ")
+                .bind(Bind::Text(format!("%,{l}%")));
+        }
     }
-    if without_diploma {
-        parts.push("zznodiploma".into());
-    }
-    if without_experience {
-        parts.push("zznoexperience".into());
-    }
-    if let Some(l) = language {
-        parts.push(format!("{}:*", facet('l', l)));
-    }
-    (!parts.is_empty()).then(|| parts.join(" & "))
 }
 
 /// The words of a search as the full-text engine reads them: folded like the index, each word
@@ -399,35 +472,13 @@ pub fn find(
         text: String::new(),
         binds: vec![],
     };
-    let skills: Vec<String> = list(&query.skills)
-        .iter()
-        .map(|s| tag_key(s))
-        .filter(|k| !k.is_empty())
-        .collect();
-    let contracts = list(&query.contract);
-    let remote: Option<Vec<String>> = text(&query.remote).map(|r| match r {
-        "full" => vec!["full".to_string()],
-        _ => vec!["partial".to_string(), "full".to_string()],
-    });
-    let place = text(&query.place)
-        .map(super::search_words)
-        .filter(|p| !p.is_empty());
-    let language = text(&query.language).and_then(super::language_tag);
+    let filters = Filters::of(query);
     if pg {
         // words and filters, all answered by the full-text index
-        let facets = facet_query(
-            &skills,
-            &contracts,
-            place.as_deref(),
-            remote.as_deref(),
-            query.without_diploma(),
-            query.without_experience(),
-            language.as_deref(),
-        );
         let matched: Vec<String> = fts
             .then(|| fts_query(&words, true))
             .into_iter()
-            .chain(facets)
+            .chain(filters.facet_query())
             .collect();
         if matched.is_empty() {
             sql.push("SELECT o.id AS id FROM job_offers o WHERE ");
@@ -452,45 +503,7 @@ pub fn find(
             sql.push("SELECT o.id AS id FROM job_offers o WHERE ");
         }
         push_state(&mut sql);
-        if !skills.is_empty() {
-            sql.push(
-                " AND EXISTS (SELECT 1 FROM job_offer_skills s WHERE s.offer_id = o.id AND s.tag_key IN ",
-            )
-            .bind_list(skills)
-            .push(")");
-        }
-        if !contracts.is_empty() {
-            sql.push(" AND o.contract_type IN ").bind_list(contracts);
-        }
-        match (place, remote) {
-            (Some(p), Some(r)) => {
-                sql.push(" AND (o.location_key LIKE ")
-                    .bind(Bind::Text(format!("%{p}%")))
-                    .push(" OR o.remote IN ")
-                    .bind_list(r)
-                    .push(")");
-            }
-            (Some(p), None) => {
-                sql.push(" AND o.location_key LIKE ")
-                    .bind(Bind::Text(format!("%{p}%")));
-            }
-            (None, Some(r)) => {
-                sql.push(" AND o.remote IN ").bind_list(r);
-            }
-            (None, None) => {}
-        }
-        if query.without_diploma() {
-            sql.push(" AND o.open_without_diploma = ")
-                .bind(Bind::Bool(true));
-        }
-        if query.without_experience() {
-            sql.push(" AND o.open_without_experience = ")
-                .bind(Bind::Bool(true));
-        }
-        if let Some(l) = language {
-            sql.push(" AND o.languages LIKE ")
-                .bind(Bind::Text(format!("%,{l}%")));
-        }
+        filters.push_conditions(&mut sql);
     }
     if let Some(d) = text(&query.since).and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
     {
