@@ -41,6 +41,8 @@ pub fn note(message: &DbMessage, author: &DbActor, recipients: &[DbActor]) -> Ap
             .and_then(|u| Url::parse(u).ok()),
         url: None,
         tag: recipients.iter().map(Tag::mention).collect(),
+        likes: None,
+        shares: None,
     })
 }
 

@@ -76,6 +76,30 @@ pub struct NoteJson {
         deserialize_with = "tags"
     )]
     pub tag: Vec<Tag>,
+    /// How many liked our post (Mastodon shows the count); not read from others' Notes.
+    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub likes: Option<Counted>,
+    /// How many reposted our post.
+    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub shares: Option<Counted>,
+}
+
+/// A collection given by its size only (`likes`, `shares`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Counted {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(rename = "totalItems")]
+    pub total_items: i64,
+}
+
+impl Counted {
+    pub fn new(total_items: i64) -> Counted {
+        Counted {
+            kind: "Collection".into(),
+            total_items,
+        }
+    }
 }
 
 /// A tag of a Note; only `Mention`s are used (to address and notify people).
@@ -208,6 +232,8 @@ impl DbPost {
             in_reply_to: self.in_reply_to.as_deref().and_then(|u| Url::parse(u).ok()),
             url: Some(self.ap_id.0.clone()),
             tag: answered.map(Tag::mention).into_iter().collect(),
+            likes: None,
+            shares: None,
         })
     }
 }

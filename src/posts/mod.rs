@@ -131,13 +131,19 @@ fn followers_url(author: &DbActor) -> AppResult<Url> {
 }
 
 /// The Note of a local post, with the author of the post it answers (who is mentioned and
-/// addressed in `cc`).
+/// addressed in `cc`) and how many liked and reposted it (`likes`, `shares`).
 pub fn note(conn: &mut DbConn, post: &DbPost, author: &DbActor) -> AppResult<NoteJson> {
     let answered = match &post.in_reply_to {
         Some(parent) => model::author_of(conn, parent)?,
         None => None,
     };
-    post.to_json(author, answered.as_ref())
+    let mut note = post.to_json(author, answered.as_ref())?;
+    let counts = reactions::of_posts(conn, &[post.id], None)?
+        .remove(&post.id)
+        .unwrap_or_default();
+    note.likes = Some(federation::Counted::new(counts.likes));
+    note.shares = Some(federation::Counted::new(counts.reposts));
+    Ok(note)
 }
 
 /// The servers a local post (and its edits and deletion) goes to: those of its author's

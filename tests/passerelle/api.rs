@@ -598,6 +598,25 @@ async fn likes_and_reposts(backend: Backend) {
     .await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["reactions"]["reposts"], 1);
+    // the served Note tells how many liked and reposted it (Mastodon shows both)
+    let note: Value = app
+        .http
+        .get(public["ap_id"].as_str().unwrap())
+        .header("Accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (&note["likes"], &note["shares"]),
+        (
+            &json!({"type": "Collection", "totalItems": 1}),
+            &json!({"type": "Collection", "totalItems": 1})
+        ),
+        "{note}"
+    );
     let (_, feed) = get_json(&app, &carol, "/api/v1/timelines/home").await;
     assert_eq!(feed[0]["id"], p1, "{feed}");
     assert_eq!(feed[0]["reposted_by"]["username"], "alice");
