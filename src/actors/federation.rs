@@ -135,6 +135,13 @@ fn kind_to_wire(kind: &str) -> &'static str {
 }
 
 impl DbActor {
+    /// Where to deliver to this actor: its server's shared inbox, else its own.
+    pub fn delivery_inbox(&self) -> String {
+        self.shared_inbox_url
+            .clone()
+            .unwrap_or_else(|| self.inbox_url.clone())
+    }
+
     /// `user@domain`, the handle people type to find this actor.
     pub fn handle(&self) -> String {
         format!("{}@{}", self.username, self.domain)

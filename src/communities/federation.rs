@@ -360,10 +360,7 @@ fn distribute(
             serde_json::to_value(activity)?,
         )
     } else {
-        let inbox = community
-            .shared_inbox_url
-            .clone()
-            .unwrap_or_else(|| community.inbox_url.clone());
+        let inbox = community.delivery_inbox();
         outbox::enqueue(conn, &state.domain, by, activity, [inbox])?;
         Ok(())
     }
@@ -657,12 +654,7 @@ pub fn send_ban(
     let a = block_activity(state, community, person, remove_data);
     let mut inboxes = model::member_inboxes(conn, community.id)?;
     if !person.local {
-        inboxes.push(
-            person
-                .shared_inbox_url
-                .clone()
-                .unwrap_or_else(|| person.inbox_url.clone()),
-        );
+        inboxes.push(person.delivery_inbox());
     }
     outbox::enqueue(conn, &state.domain, community, &a, inboxes)?;
     Ok(())
@@ -689,12 +681,7 @@ pub fn send_unban(
     };
     let mut inboxes = model::member_inboxes(conn, community.id)?;
     if !person.local {
-        inboxes.push(
-            person
-                .shared_inbox_url
-                .clone()
-                .unwrap_or_else(|| person.inbox_url.clone()),
-        );
+        inboxes.push(person.delivery_inbox());
     }
     outbox::enqueue(conn, &state.domain, community, &a, inboxes)?;
     Ok(())

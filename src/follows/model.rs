@@ -241,6 +241,16 @@ pub fn blocks(conn: &mut DbConn, blocker: i64, blocked: i64) -> QueryResult<bool
     .get_result(conn)
 }
 
+/// Which of the actors `ids` `blocker` blocks.
+pub fn blocked_among(conn: &mut DbConn, blocker: i64, ids: &[i64]) -> QueryResult<Vec<i64>> {
+    use crate::db::schema::blocks;
+    blocks::table
+        .filter(blocks::blocker_id.eq(blocker))
+        .filter(blocks::blocked_id.eq_any(ids))
+        .select(blocks::blocked_id)
+        .load(conn)
+}
+
 /// Records that `blocker` blocks `blocked` (once); returns whether it is new.
 pub fn insert_block(
     conn: &mut DbConn,

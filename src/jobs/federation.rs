@@ -289,7 +289,7 @@ fn sharing_partner_inboxes(conn: &mut DbConn) -> AppResult<Vec<String>> {
             continue;
         }
         if let Some(a) = crate::actors::model::by_id(conn, p.partner_actor_id)? {
-            inboxes.push(a.shared_inbox_url.unwrap_or(a.inbox_url));
+            inboxes.push(a.delivery_inbox());
         }
     }
     Ok(inboxes)
@@ -371,10 +371,7 @@ fn send_open_offers(
     to: &DbActor,
     organisation: Option<i64>,
 ) -> AppResult<usize> {
-    let inbox = to
-        .shared_inbox_url
-        .clone()
-        .unwrap_or_else(|| to.inbox_url.clone());
+    let inbox = to.delivery_inbox();
     let today = super::today();
     let mut n = 0;
     for offer in super::model::published_local(conn)? {

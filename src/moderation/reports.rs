@@ -219,10 +219,7 @@ pub async fn report(
                 object.extend(post.as_ref().map(|p| p.ap_id.0.clone()));
                 object.extend(reported.as_deref().and_then(|o| Url::parse(o).ok()));
                 let flag = Flag::new(Url::parse(&flag_id)?, &s.instance_actor, object, &reason);
-                let inbox = target
-                    .shared_inbox_url
-                    .clone()
-                    .unwrap_or_else(|| target.inbox_url.clone());
+                let inbox = target.delivery_inbox();
                 outbox::enqueue(conn, &s.domain, &s.instance_actor, &flag, [inbox])?;
             }
             let row = model::report(conn, id)?.ok_or_else(|| AppError::not_found("report"))?;

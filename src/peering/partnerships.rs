@@ -73,10 +73,7 @@ fn offer_of(state: &AppState, p: &DbPartnership, partner: &DbActor) -> AppResult
 }
 
 fn partner_inbox(partner: &DbActor) -> String {
-    partner
-        .shared_inbox_url
-        .clone()
-        .unwrap_or_else(|| partner.inbox_url.clone())
+    partner.delivery_inbox()
 }
 
 /// Proposes a partnership to `host`: its instance actor (`/actor`) is fetched, then an `Offer`

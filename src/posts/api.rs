@@ -51,13 +51,9 @@ pub async fn get_post(
     let found = data
         .db
         .read(move |c| {
-            let post = model::by_id(c, id)?;
-            let Some(post) = post else { return Ok(None) };
-            let author = crate::actors::model::by_id(c, post.author_id)?
-                .ok_or_else(|| AppError::not_found("author"))?;
-            if !super::visible(c, &post, &author, Some(&viewer))? {
+            let Some((post, author)) = super::readable_by_id(c, id, Some(&viewer))? else {
                 return Ok(None);
-            }
+            };
             let reactions = reactions::of_posts(c, &[post.id], Some(viewer.id))?;
             Ok(Some(PostView::new(&post, &author).with(&reactions)))
         })
@@ -78,14 +74,9 @@ pub async fn replies(
     let found = data
         .db
         .read(move |c| {
-            let Some(post) = model::by_id(c, id)? else {
+            let Some((post, _)) = super::readable_by_id(c, id, Some(&viewer))? else {
                 return Ok(None);
             };
-            let author = crate::actors::model::by_id(c, post.author_id)?
-                .ok_or_else(|| AppError::not_found("author"))?;
-            if !super::visible(c, &post, &author, Some(&viewer))? {
-                return Ok(None);
-            }
             let rows = super::replies_for(c, &post, Some(&viewer), super::MAX_REPLIES)?;
             let ids: Vec<i64> = rows.iter().map(|(p, _)| p.id).collect();
             let reactions = reactions::of_posts(c, &ids, Some(viewer.id))?;

@@ -154,29 +154,49 @@ fn audience_inboxes(conn: &mut DbConn, author: &DbActor, post: &DbPost) -> AppRe
         && let Some(answered) = model::author_of(conn, parent)?
         && !answered.local
     {
-        inboxes.push(answered.shared_inbox_url.unwrap_or(answered.inbox_url));
+        inboxes.push(answered.delivery_inbox());
     }
     Ok(inboxes)
+}
+
+/// A post found (by id, ActivityPub id…) with its author, if `viewer` may read it
+/// ([`visible`]); `None` for a post not found too.
+pub fn readable(
+    conn: &mut DbConn,
+    post: Option<DbPost>,
+    viewer: Option<&DbActor>,
+) -> AppResult<Option<(DbPost, DbActor)>> {
+    let Some(post) = post else { return Ok(None) };
+    let Some(author) = crate::actors::model::by_id(conn, post.author_id)? else {
+        return Ok(None);
+    };
+    Ok(visible(conn, &post, &author, viewer)?.then_some((post, author)))
+}
+
+/// [`readable`] for a post's id here.
+pub fn readable_by_id(
+    conn: &mut DbConn,
+    id: i64,
+    viewer: Option<&DbActor>,
+) -> AppResult<Option<(DbPost, DbActor)>> {
+    let post = model::by_id(conn, id)?;
+    readable(conn, post, viewer)
 }
 
 /// The post `member` answers, if they may: it exists, they may read it, and its author does
 /// not block them. Returns it with its author.
 fn answerable(conn: &mut DbConn, member: &DbActor, id: i64) -> AppResult<(DbPost, DbActor)> {
-    let gone = || {
-        AppError::invalid(
+    let found = readable_by_id(conn, id, Some(member))?;
+    match found {
+        Some((parent, author)) if !follows::model::blocks(conn, author.id, member.id)? => {
+            Ok((parent, author))
+        }
+        _ => Err(AppError::invalid(
             "in_reply_to",
             "unknown",
             "The post you are answering does not exist any more, or you may not read it.",
-        )
-    };
-    let parent = model::by_id(conn, id)?.ok_or_else(gone)?;
-    let author = crate::actors::model::by_id(conn, parent.author_id)?.ok_or_else(gone)?;
-    if !visible(conn, &parent, &author, Some(member))?
-        || follows::model::blocks(conn, author.id, member.id)?
-    {
-        return Err(gone());
+        )),
     }
-    Ok((parent, author))
 }
 
 /// A member writes a post, or answers one (`in_reply_to`): stored, and sent to their followers'
@@ -590,13 +610,17 @@ pub fn replies_for(
     viewer: Option<&DbActor>,
     limit: i64,
 ) -> AppResult<Vec<(DbPost, DbActor)>> {
+    let replies = model::replies_to(conn, post.ap_id.as_str(), limit)?;
+    let blocked = match viewer {
+        Some(v) => {
+            let authors: Vec<i64> = replies.iter().map(|(_, a)| a.id).collect();
+            follows::model::blocked_among(conn, v.id, &authors)?
+        }
+        None => vec![],
+    };
     let mut out = vec![];
-    for (r, a) in model::replies_to(conn, post.ap_id.as_str(), limit)? {
-        let blocked = match viewer {
-            Some(v) => follows::model::blocks(conn, v.id, a.id)?,
-            None => false,
-        };
-        if !blocked && visible(conn, &r, &a, viewer)? {
+    for (r, a) in replies {
+        if !blocked.contains(&a.id) && visible(conn, &r, &a, viewer)? {
             out.push((r, a));
         }
     }

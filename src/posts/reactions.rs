@@ -158,12 +158,7 @@ fn recipients(
 ) -> AppResult<Vec<String>> {
     let mut inboxes = vec![];
     if !author.local {
-        inboxes.push(
-            author
-                .shared_inbox_url
-                .clone()
-                .unwrap_or_else(|| author.inbox_url.clone()),
-        );
+        inboxes.push(author.delivery_inbox());
     }
     if kind == REPOST {
         inboxes.extend(crate::follows::model::follower_inboxes(conn, member.id)?);
@@ -212,12 +207,9 @@ pub async fn set(
     let result = state
         .db
         .write(move |conn| {
-            let post = model::by_id(conn, post_id)?.ok_or_else(|| AppError::not_found("post"))?;
-            let author = crate::actors::model::by_id(conn, post.author_id)?
+            let (post, author) = super::readable_by_id(conn, post_id, Some(&member))?
                 .ok_or_else(|| AppError::not_found("post"))?;
-            if !super::visible(conn, &post, &author, Some(&member))?
-                || (on && crate::follows::model::blocks(conn, author.id, member.id)?)
-            {
+            if on && crate::follows::model::blocks(conn, author.id, member.id)? {
                 return Err(AppError::not_found("post"));
             }
             if kind == REPOST && on && !repostable(&post) {

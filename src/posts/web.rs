@@ -318,11 +318,10 @@ async fn thread_page(
             let mut rows = vec![];
             let mut has_parent = false;
             if let Some(answered) = &post.in_reply_to
-                && let Some(p) = model::by_ap_id(c, answered)?
-                && let Some(a) = crate::actors::model::by_id(c, p.author_id)?
-                && super::visible(c, &p, &a, viewer.as_ref())?
+                && let parent = model::by_ap_id(c, answered)?
+                && let Some(found) = super::readable(c, parent, viewer.as_ref())?
             {
-                rows.push((p, a));
+                rows.push(found);
                 has_parent = true;
             }
             rows.push((post.clone(), author));
@@ -420,11 +419,7 @@ async fn visible_post(
                 PostRef::Url(url) => model::by_ap_id(c, url.as_str())?,
                 PostRef::Id(id) => model::by_id(c, id)?,
             };
-            let Some(post) = post else { return Ok(None) };
-            let Some(author) = crate::actors::model::by_id(c, post.author_id)? else {
-                return Ok(None);
-            };
-            Ok(super::visible(c, &post, &author, viewer.as_ref())?.then_some((post, author)))
+            super::readable(c, post, viewer.as_ref())
         })
         .await?
         .ok_or_else(|| AppError::not_found("post"))
