@@ -97,6 +97,12 @@ pub struct FederationConfig {
     pub authorized_fetch: bool,
     /// How many receiving instances are served in parallel by this node's delivery worker.
     pub delivery_concurrency: usize,
+    /// Threads signing deliveries (0: one per CPU core).
+    pub signing_threads: usize,
+    /// How far below the rest of the server the signing threads run in CPU priority (Linux
+    /// niceness steps, 0 to 19; 0 keeps the server's priority): when the machine is busy,
+    /// incoming requests go first and deliveries wait in their queue.
+    pub signing_niceness: u8,
     /// How often the delivery worker looks for due deliveries written by other nodes.
     #[serde(with = "humantime_serde")]
     pub delivery_poll_interval: Duration,
@@ -319,6 +325,8 @@ impl Default for FederationConfig {
             allow_private_addresses: false,
             authorized_fetch: false,
             delivery_concurrency: 64,
+            signing_threads: 0,
+            signing_niceness: 10,
             delivery_poll_interval: Duration::from_secs(5),
             retry_initial: Duration::from_secs(30),
             retry_max: Duration::from_secs(3600),
@@ -438,6 +446,11 @@ impl Config {
         if f.delivery_concurrency == 0 {
             return Err(ConfigError(
                 "federation.delivery_concurrency: must be at least 1".into(),
+            ));
+        }
+        if f.signing_niceness > 19 {
+            return Err(ConfigError(
+                "federation.signing_niceness: must be between 0 and 19".into(),
             ));
         }
         for (name, value) in [

@@ -202,7 +202,13 @@ pub async fn build_state(config: Config, port: u16) -> anyhow::Result<AppState> 
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
         .map(|h| h.trim().to_string())
         .unwrap_or_else(|_| "node".into());
+    let signer = federation::signer::Signer::start(
+        config.federation.signing_threads,
+        config.federation.signing_niceness,
+    )
+    .context("cannot start the signing threads")?;
     Ok(AppState::new(AppStateInner {
+        signer,
         node_id: format!("{host}:{port}"),
         domain: resolved.domain,
         base_url,

@@ -28,6 +28,8 @@ pub struct AppStateInner {
     pub metrics: Metrics,
     /// Wakes this node's delivery worker after a transaction wrote deliveries.
     pub delivery_wakeup: Notify,
+    /// The threads signing deliveries, below the request threads in priority.
+    pub signer: crate::federation::signer::Signer,
     /// Identifies this process in delivery leases shared with other nodes.
     pub node_id: String,
     /// Plain HTTP client for deliveries and WebFinger: no redirects, timeouts, and a resolver

@@ -13,7 +13,7 @@
 //!   32 together, after the batch), so a crash at any moment leads at worst to resending that
 //!   batch, which receivers dedupe by activity id.
 
-use super::signatures::{SigningKey, sign_post};
+use super::signer::{DeliverySignError, ToSign};
 use crate::{
     db::{
         Backend, DbConn, now,
@@ -24,7 +24,10 @@ use crate::{
 };
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::{prelude::*, sql_types};
-use std::{collections::HashMap, time::Duration};
+use std::{
+    collections::{HashMap, HashSet},
+    time::Duration,
+};
 use tokio::task::JoinSet;
 use url::Url;
 
@@ -42,12 +45,59 @@ fn lease_length(state: &AppState) -> Duration {
     state.config.federation.request_timeout * 3
 }
 
+/// The servers this node is sending to, one task each.
+#[derive(Default)]
+struct Tasks {
+    running: JoinSet<()>,
+    /// Server of each running task.
+    server_of: HashMap<tokio::task::Id, i64>,
+    owned: HashSet<i64>,
+    /// Servers claimed again while their task was ending (it released the server, then
+    /// deliveries came): served anew as soon as that task has ended. Without this, the claim
+    /// (a lease held by this node) would go unserved until it expires.
+    again: HashMap<i64, String>,
+}
+
+impl Tasks {
+    /// Starts serving a claimed server with `serve` (`serve_instance`, or a stand-in in tests),
+    /// or, if its previous task is still ending, once that task has ended.
+    fn start<F>(&mut self, id: i64, host: String, serve: &impl Fn(i64, String) -> F)
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        if !self.owned.insert(id) {
+            self.again.insert(id, host);
+            return;
+        }
+        let handle = self.running.spawn(serve(id, host));
+        self.server_of.insert(handle.id(), id);
+    }
+
+    fn ended<F>(
+        &mut self,
+        done: Result<(tokio::task::Id, ()), tokio::task::JoinError>,
+        serve: &impl Fn(i64, String) -> F,
+    ) where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let task = match done {
+            Ok((task, ())) => task,
+            Err(e) => e.id(),
+        };
+        if let Some(id) = self.server_of.remove(&task) {
+            self.owned.remove(&id);
+            if let Some(host) = self.again.remove(&id) {
+                self.start(id, host, serve);
+            }
+        }
+    }
+}
+
 /// Runs the worker until the process stops.
 pub async fn run(state: AppState) {
     release_own_leases(&state).await;
-    let mut running: JoinSet<()> = JoinSet::new();
-    let mut owned: std::collections::HashSet<i64> = Default::default();
-    let mut ids_by_task: HashMap<tokio::task::Id, i64> = HashMap::new();
+    let mut tasks = Tasks::default();
+    let serve = |id, host| serve_instance(state.clone(), id, host);
     let mut last_cleanup = std::time::Instant::now() - Duration::from_secs(3600);
     let concurrency = state.config.federation.delivery_concurrency;
     // each claim is a transaction: slots freed one by one are refilled together
@@ -61,22 +111,16 @@ pub async fn run(state: AppState) {
             }
             state.limits.forget_idle();
         }
-        let free = concurrency.saturating_sub(running.len());
+        let free = concurrency.saturating_sub(tasks.running.len());
         let mut next_due = state.config.federation.delivery_poll_interval;
-        if free > 0 && (woken || free >= refill || running.is_empty()) {
+        if free > 0 && (woken || free >= refill || tasks.running.is_empty()) {
             match claim(&state, free as i64).await {
                 Ok((claimed, due)) => {
                     if let Some(due) = due {
                         next_due = next_due.min(due);
                     }
                     for c in claimed {
-                        if !owned.insert(c.id) {
-                            continue;
-                        }
-                        let s = state.clone();
-                        let handle =
-                            running.spawn(async move { serve_instance(s, c.id, c.host).await });
-                        ids_by_task.insert(handle.id(), c.id);
+                        tasks.start(c.id, c.host, &serve);
                     }
                 }
                 Err(e) => tracing::warn!("cannot claim deliveries: {e}"),
@@ -86,20 +130,11 @@ pub async fn run(state: AppState) {
         tokio::select! {
             _ = state.delivery_wakeup.notified() => woken = true,
             _ = tokio::time::sleep(next_due) => woken = true,
-            Some(done) = running.join_next_with_id() => {
-                let id = match done { Ok((id, ())) => id, Err(e) => e.id() };
-                if let Some(instance) = ids_by_task.remove(&id) { owned.remove(&instance); }
-            }
+            Some(done) = tasks.running.join_next_with_id() => tasks.ended(done, &serve),
         }
         // collect every other finished task before claiming again
-        while let Some(done) = running.try_join_next_with_id() {
-            let id = match done {
-                Ok((id, ())) => id,
-                Err(e) => e.id(),
-            };
-            if let Some(instance) = ids_by_task.remove(&id) {
-                owned.remove(&instance);
-            }
+        while let Some(done) = tasks.running.try_join_next_with_id() {
+            tasks.ended(done, &serve);
         }
     }
 }
@@ -226,7 +261,6 @@ enum Outcome {
 
 /// Sends one server's queue in order until it is empty or an attempt fails.
 async fn serve_instance(state: AppState, instance_id: i64, host: String) {
-    let mut keys: HashMap<i64, SigningKey> = HashMap::new();
     // the claim was just made; renew it when a third of it has passed
     let mut renewed = std::time::Instant::now();
     let renew_every = lease_length(&state) / 3;
@@ -261,7 +295,7 @@ async fn serve_instance(state: AppState, instance_id: i64, host: String) {
                 }
                 renewed = std::time::Instant::now();
             }
-            match send(&state, &mut keys, &pending).await {
+            match send(&state, &pending).await {
                 Outcome::Delivered => {
                     state.metrics.delivery_sent(&host);
                     delivered.push(pending.id);
@@ -308,21 +342,9 @@ async fn serve_instance(state: AppState, instance_id: i64, host: String) {
     }
 }
 
-async fn send(state: &AppState, keys: &mut HashMap<i64, SigningKey>, p: &Pending) -> Outcome {
-    let key = match keys.get(&p.actor_id) {
-        Some(k) => k.clone(),
-        None => {
-            let Some(pem) = &p.private_key_pem else {
-                return Outcome::Refused("the sending actor has no private key".into());
-            };
-            match SigningKey::from_pem(&p.actor_ap_id, pem) {
-                Ok(k) => {
-                    keys.insert(p.actor_id, k.clone());
-                    k
-                }
-                Err(e) => return Outcome::Refused(format!("unusable private key: {e}")),
-            }
-        }
+async fn send(state: &AppState, p: &Pending) -> Outcome {
+    let Some(pem) = &p.private_key_pem else {
+        return Outcome::Refused("the sending actor has no private key".into());
     };
     let Ok(url) = Url::parse(&p.inbox) else {
         return Outcome::Refused("invalid inbox URL".into());
@@ -330,10 +352,20 @@ async fn send(state: &AppState, keys: &mut HashMap<i64, SigningKey>, p: &Pending
     if let Err(e) = super::check_url_allowed(&url, state.url_policy()) {
         return Outcome::Refused(e.to_string());
     }
-    let body = p.json.clone().into_bytes();
-    let headers = match sign_post(&key, &url, &body) {
-        Ok(h) => h,
-        Err(e) => return Outcome::Refused(e.to_string()),
+    let signed = state
+        .signer
+        .sign_delivery(ToSign {
+            actor_id: p.actor_id,
+            actor_ap_id: p.actor_ap_id.clone(),
+            private_key_pem: pem.clone(),
+            inbox: url.clone(),
+            body: p.json.clone().into_bytes(),
+        })
+        .await;
+    let (headers, body) = match signed {
+        Ok(signed) => signed,
+        Err(e @ DeliverySignError::Sign(_)) => return Outcome::Refused(e.to_string()),
+        Err(e @ DeliverySignError::Stopped) => return Outcome::Failed(e.to_string()),
     };
     match state
         .http
@@ -773,5 +805,41 @@ mod tests {
         assert_eq!(backoff(i, m, 5), Duration::from_secs(480));
         assert_eq!(backoff(i, m, 8), Duration::from_secs(3600));
         assert_eq!(backoff(i, m, 1000), Duration::from_secs(3600));
+    }
+
+    /// A server claimed again while its task is ending (it released the server, then new
+    /// deliveries came) is served again once that task has ended, not left to its lease.
+    #[tokio::test]
+    async fn a_server_claimed_while_its_task_ends_is_served_again() {
+        use std::sync::{Arc, Mutex};
+        let started: Arc<Mutex<Vec<(i64, String)>>> = Default::default();
+        let gate = Arc::new(tokio::sync::Notify::new());
+        let serve = {
+            let (started, gate) = (started.clone(), gate.clone());
+            move |id, host: String| {
+                started.lock().unwrap().push((id, host.clone()));
+                let gate = gate.clone();
+                async move { gate.notified().await }
+            }
+        };
+        let mut tasks = Tasks::default();
+        tasks.start(1, "a.example".into(), &serve);
+        // claimed again before the first task has ended: not started twice
+        tasks.start(1, "a.example".into(), &serve);
+        assert_eq!(started.lock().unwrap().len(), 1);
+        assert_eq!(tasks.running.len(), 1);
+        gate.notify_one();
+        let done = tasks.running.join_next_with_id().await.unwrap();
+        tasks.ended(done, &serve);
+        // served again at once: this node holds the lease of the second claim
+        assert_eq!(tasks.running.len(), 1);
+        assert_eq!(
+            *started.lock().unwrap(),
+            [(1, "a.example".to_string()), (1, "a.example".to_string())]
+        );
+        gate.notify_one();
+        let done = tasks.running.join_next_with_id().await.unwrap();
+        tasks.ended(done, &serve);
+        assert!(tasks.running.is_empty() && tasks.owned.is_empty() && tasks.again.is_empty());
     }
 }

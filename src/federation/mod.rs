@@ -9,6 +9,7 @@ pub mod inbox;
 pub mod instance;
 pub mod outbox;
 pub mod signatures;
+pub mod signer;
 pub mod webfinger;
 
 use crate::{

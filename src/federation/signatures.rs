@@ -84,7 +84,7 @@ impl SigningKey {
 
 #[derive(Debug, thiserror::Error)]
 #[error("cannot sign request: {0}")]
-pub struct SignError(String);
+pub struct SignError(pub(crate) String);
 
 /// `SHA-256=<base64>`, the Digest header value for a body.
 pub fn digest_header(body: &[u8]) -> String {

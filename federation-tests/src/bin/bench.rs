@@ -595,7 +595,8 @@ async fn community_run(server: &Instance, pid: u32, args: &Args) -> anyhow::Resu
     if failed > 0 {
         bail!("{failed} joins refused");
     }
-    let deadline = Instant::now() + Duration::from_secs(300);
+    let joined = Instant::now();
+    let deadline = joined + Duration::from_secs(300);
     while g.seen.lock().unwrap().accepts < total {
         if Instant::now() > deadline {
             bail!("the community did not accept every member");
@@ -625,9 +626,37 @@ async fn community_run(server: &Instance, pid: u32, args: &Args) -> anyhow::Resu
         });
         prepare(&inbox, &key_for(&private, &senders, &name), &activity)
     };
+    println!(
+        "  joins: {total} members accepted in {:.1} s",
+        joined.elapsed().as_secs_f64()
+    );
     let requests: Vec<Prepared> = (0..args.community_posts).map(thread).collect();
     let server_cpu = cpu_seconds(pid);
     let start = Instant::now();
+    if std::env::var("BENCH_PROGRESS").is_ok() {
+        // once a second: the server's CPU and the announces each instance has received
+        let (g, ports) = (g.clone(), ports.clone());
+        tokio::spawn(async move {
+            let mut cpu = cpu_seconds(pid);
+            loop {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                let now = cpu_seconds(pid);
+                let got: Vec<usize> = {
+                    let seen = g.seen.lock().unwrap();
+                    ports
+                        .iter()
+                        .map(|p| seen.announces.get(p).copied().unwrap_or(0))
+                        .collect()
+                };
+                eprintln!(
+                    "  {:5.1} s: server {:.2} cores, announces received {got:?}",
+                    start.elapsed().as_secs_f64(),
+                    now - cpu
+                );
+                cpu = now;
+            }
+        });
+    }
     let (mut lat, failed) = blast(&client, &inbox, requests, args.concurrency).await;
     let elapsed = start.elapsed();
     let server_cpu = cpu_seconds(pid) - server_cpu;
