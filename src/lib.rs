@@ -209,6 +209,7 @@ pub async fn build_state(config: Config, port: u16) -> anyhow::Result<AppState> 
     .context("cannot start the signing threads")?;
     Ok(AppState::new(AppStateInner {
         signer,
+        community_inboxes: communities::model::inbox_cache(),
         node_id: format!("{host}:{port}"),
         domain: resolved.domain,
         base_url,

@@ -28,6 +28,8 @@ pub struct AppStateInner {
     pub metrics: Metrics,
     /// Wakes this node's delivery worker after a transaction wrote deliveries.
     pub delivery_wakeup: Notify,
+    /// Member inboxes of communities, read again when their membership changes.
+    pub community_inboxes: crate::communities::model::InboxCache,
     /// The threads signing deliveries, below the request threads in priority.
     pub signer: crate::federation::signer::Signer,
     /// Identifies this process in delivery leases shared with other nodes.

@@ -336,7 +336,7 @@ fn announce(
     if let Some(followers) = &community.followers_url {
         a.cc.push(url(followers)?);
     }
-    let inboxes = model::member_inboxes(conn, community.id)?;
+    let inboxes = model::member_inboxes(conn, &state.community_inboxes, community.id)?.to_vec();
     outbox::enqueue(conn, &state.domain, community, &a, inboxes)?;
     Ok(())
 }
@@ -440,7 +440,7 @@ pub fn send_remove(
         .map(url)
         .transpose()?
         .map(IdRef);
-    let inboxes = model::member_inboxes(conn, community.id)?;
+    let inboxes = model::member_inboxes(conn, &state.community_inboxes, community.id)?.to_vec();
     outbox::enqueue(conn, &state.domain, community, &a, inboxes)?;
     Ok(())
 }
@@ -464,7 +464,7 @@ pub fn send_thread_update(
         community,
         details.access == "open",
     );
-    let inboxes = model::member_inboxes(conn, community.id)?;
+    let inboxes = model::member_inboxes(conn, &state.community_inboxes, community.id)?.to_vec();
     outbox::enqueue(conn, &state.domain, community, &a, inboxes)?;
     Ok(())
 }
@@ -485,7 +485,7 @@ pub fn send_group_update(
         community,
         details.access == "open",
     );
-    let inboxes = model::member_inboxes(conn, community.id)?;
+    let inboxes = model::member_inboxes(conn, &state.community_inboxes, community.id)?.to_vec();
     outbox::enqueue(conn, &state.domain, community, &a, inboxes)?;
     Ok(())
 }
@@ -652,7 +652,7 @@ pub fn send_ban(
     remove_data: bool,
 ) -> AppResult<()> {
     let a = block_activity(state, community, person, remove_data);
-    let mut inboxes = model::member_inboxes(conn, community.id)?;
+    let mut inboxes = model::member_inboxes(conn, &state.community_inboxes, community.id)?.to_vec();
     if !person.local {
         inboxes.push(person.delivery_inbox());
     }
@@ -679,7 +679,7 @@ pub fn send_unban(
         target: None,
         ..block_activity(state, community, person, false)
     };
-    let mut inboxes = model::member_inboxes(conn, community.id)?;
+    let mut inboxes = model::member_inboxes(conn, &state.community_inboxes, community.id)?.to_vec();
     if !person.local {
         inboxes.push(person.delivery_inbox());
     }

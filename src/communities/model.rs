@@ -9,6 +9,7 @@ use crate::{
 };
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use std::sync::Arc;
 
 pub const PENDING: &str = "pending";
 pub const INVITED: &str = "invited";
@@ -249,21 +250,51 @@ pub fn count_members(conn: &mut DbConn, community: i64) -> QueryResult<i64> {
         .get_result(conn)
 }
 
+/// The member inboxes of communities, with the `members_version` they were read at.
+pub type InboxCache = moka::sync::Cache<i64, (i64, Arc<Vec<String>>)>;
+
+/// A cache for the member inboxes of up to 10,000 communities.
+pub fn inbox_cache() -> InboxCache {
+    moka::sync::Cache::new(10_000)
+}
+
 /// Where the community's content goes: the inboxes (shared when they have one) of its
-/// accepted remote members, deduplicated.
-pub fn member_inboxes(conn: &mut DbConn, community: i64) -> QueryResult<Vec<String>> {
-    let rows: Vec<(String, Option<String>)> = community_members::table
+/// accepted remote members, deduplicated. Needed for every message a community announces,
+/// inside its write transaction, so the list is kept in `cache` for as long as the community's
+/// `members_version` (changed by database triggers whenever a membership or a member's inbox
+/// changes, see migration 000013) stays the same: one primary-key read instead of a join over
+/// every member.
+pub fn member_inboxes(
+    conn: &mut DbConn,
+    cache: &InboxCache,
+    community: i64,
+) -> QueryResult<Arc<Vec<String>>> {
+    let version: i64 = crate::native!(conn, |c| communities::table
+        .find(community)
+        .select(communities::members_version)
+        .get_result(c))?;
+    if let Some((cached, inboxes)) = cache.get(&community)
+        && cached == version
+    {
+        return Ok(inboxes);
+    }
+    // read after the version: a change committed in between gives a newer list under an older
+    // version, which the next read of the version replaces
+    let delivery_inbox = diesel::dsl::sql::<diesel::sql_types::Text>(
+        "COALESCE(actors.shared_inbox_url, actors.inbox_url)",
+    );
+    let mut inboxes: Vec<String> = crate::native!(conn, |c| community_members::table
         .inner_join(actors::table.on(actors::id.eq(community_members::member_id)))
         .filter(community_members::community_id.eq(community))
         .filter(community_members::state.eq(ACCEPTED))
         .filter(actors::local.eq(false))
         .filter(actors::deleted_at.is_null())
-        .select((actors::inbox_url, actors::shared_inbox_url))
+        .select(delivery_inbox.clone())
         .distinct()
-        .load(conn)?;
-    let mut inboxes: Vec<String> = rows.into_iter().map(|(i, s)| s.unwrap_or(i)).collect();
+        .load(c))?;
     inboxes.sort();
-    inboxes.dedup();
+    let inboxes = Arc::new(inboxes);
+    cache.insert(community, (version, inboxes.clone()));
     Ok(inboxes)
 }
 

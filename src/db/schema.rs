@@ -501,6 +501,7 @@ diesel::table! {
         charter_source -> Text,
         language -> Nullable<Text>,
         created_at -> Timestamp,
+        members_version -> BigInt,
     }
 }
 
