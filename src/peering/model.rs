@@ -20,10 +20,28 @@ pub struct DbPolicy {
 
 /// The rules on any of `hosts` (exact names).
 pub fn by_hosts(conn: &mut DbConn, hosts: &[String]) -> QueryResult<Vec<DbPolicy>> {
-    crate::native!(conn, |c| instance_policies::table
-        .filter(instance_policies::host.eq_any(hosts))
-        .select(DbPolicy::as_select())
-        .load(c))
+    match conn {
+        DbConn::Pg(c) => instance_policies::table
+            .filter(instance_policies::host.eq_any(hosts))
+            .select(DbPolicy::as_select())
+            .load(c),
+        // SQLite gets `IN (?, ?, …)`, a statement diesel cannot keep prepared since its length
+        // varies, so it would be compiled again for every incoming activity: one prepared
+        // lookup per name instead (two or three names)
+        DbConn::Sqlite(c) => {
+            let mut rules = vec![];
+            for host in hosts {
+                rules.extend(
+                    instance_policies::table
+                        .filter(instance_policies::host.eq(host))
+                        .select(DbPolicy::as_select())
+                        .get_result(c)
+                        .optional()?,
+                );
+            }
+            Ok(rules)
+        }
+    }
 }
 
 pub fn all(conn: &mut DbConn) -> QueryResult<Vec<DbPolicy>> {
