@@ -10,7 +10,12 @@ use axum::{
     http::{Method, StatusCode, Uri},
     response::IntoResponse,
 };
-use passerelle::federation::signatures::{SigningKey, generate_keys, sign_post};
+use diesel::prelude::*;
+use passerelle::{
+    communities::model,
+    db::schema::{actors, community_members},
+    federation::signatures::{SigningKey, generate_keys, sign_post},
+};
 use serde_json::{Value, json};
 use std::{
     collections::HashMap,
@@ -767,5 +772,69 @@ async fn lemmy_joins_our_community(backend: Backend) {
     // unchanged: Lemmy's own properties are still there
     assert_eq!(announce["object"]["object"]["language"]["identifier"], "fr");
     assert!(announce["object"].get("@context").is_none());
+
+    // the member inboxes are kept in memory; every change of membership or inbox is seen
+    let inboxes = || {
+        let state = app.state().clone();
+        async move {
+            let db = state.db.clone();
+            db.read(move |c| Ok(model::member_inboxes(c, &state.community_inboxes, id)?.to_vec()))
+                .await
+                .unwrap()
+        }
+    };
+    let first = inboxes().await;
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert!(first[0].starts_with(&lemmy.base), "{first:?}");
+    let moved = "https://elsewhere.example/inbox";
+    app.state()
+        .db
+        .write(move |c| {
+            diesel::update(actors::table.filter(actors::local.eq(false)))
+                .set(actors::shared_inbox_url.eq(Some(moved)))
+                .execute(c)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(inboxes().await, [moved]);
+    // a ban rolled back leaves the list as it was, even though it was read inside it
+    let state = app.state().clone();
+    let refused = app
+        .state()
+        .db
+        .write(move |c| {
+            ban_remote_members(c, id)?;
+            assert!(model::member_inboxes(c, &state.community_inboxes, id)?.is_empty());
+            Err::<(), _>(passerelle::error::AppError::BadRequest(
+                "rolled back".into(),
+            ))
+        })
+        .await;
+    assert!(refused.is_err());
+    assert_eq!(inboxes().await, [moved]);
+    app.state()
+        .db
+        .write(move |c| ban_remote_members(c, id))
+        .await
+        .unwrap();
+    assert!(inboxes().await.is_empty());
 }
 both_backends!(lemmy_joins_our_community);
+
+fn ban_remote_members(
+    c: &mut passerelle::db::DbConn,
+    community: i64,
+) -> passerelle::error::AppResult<()> {
+    let remote = actors::table
+        .filter(actors::local.eq(false))
+        .select(actors::id);
+    diesel::update(
+        community_members::table
+            .filter(community_members::community_id.eq(community))
+            .filter(community_members::member_id.eq_any(remote)),
+    )
+    .set(community_members::state.eq(model::BANNED))
+    .execute(c)?;
+    Ok(())
+}
