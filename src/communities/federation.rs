@@ -320,6 +320,7 @@ fn announce(
     community: &DbActor,
     details: &CommunityRow,
     inner: Value,
+    inboxes: &[String],
 ) -> AppResult<()> {
     let mut inner = inner;
     if let Value::Object(m) = &mut inner {
@@ -336,8 +337,7 @@ fn announce(
     if let Some(followers) = &community.followers_url {
         a.cc.push(url(followers)?);
     }
-    let inboxes = model::member_inboxes(conn, &state.community_inboxes, community.id)?.to_vec();
-    outbox::enqueue(conn, &state.domain, community, &a, inboxes)?;
+    outbox::enqueue(conn, &state.domain, community, &a, inboxes.iter().cloned())?;
     Ok(())
 }
 
@@ -352,12 +352,14 @@ fn distribute(
     activity: &Activity,
 ) -> AppResult<()> {
     if community.local {
+        let inboxes = model::member_inboxes(conn, &state.community_inboxes, community.id)?;
         announce(
             conn,
             state,
             community,
             details,
             serde_json::to_value(activity)?,
+            &inboxes,
         )
     } else {
         let inbox = community.delivery_inbox();
@@ -952,9 +954,6 @@ fn store_post(
         ));
     }
     same_origin(&json.id, &author.ap_id)?;
-    if model::post_by_ap_id(conn, json.id.as_str())?.is_some() {
-        return Ok(None);
-    }
     let parent = match &json.in_reply_to {
         Some(p) => Some(
             model::post_by_ap_id(conn, p.as_str())?
@@ -996,7 +995,7 @@ fn store_post(
     };
     let at = now();
     let published = json.published.map(|p| p.naive_utc()).unwrap_or(at).min(at);
-    let id = model::insert_post(
+    let inserted = model::insert_received_post(
         conn,
         &NewPost {
             ap_id: json.id.to_string(),
@@ -1020,6 +1019,10 @@ fn store_post(
             created_at: at,
         },
     )?;
+    // a message we already have (sent again under another activity id) changes nothing
+    let Some(mut post) = inserted else {
+        return Ok(None);
+    };
     if let Some(t) = &thread {
         model::touch_thread(conn, t.id, at)?;
     }
@@ -1027,9 +1030,9 @@ fn store_post(
         && !community.local
         && thread.is_none()
     {
-        model::set_flags(conn, id, flags.0, !flags.1)?;
+        model::set_flags(conn, post.id, flags.0, !flags.1)?;
+        post = model::post(conn, post.id)?.ok_or_else(|| AppError::not_found("message"))?;
     }
-    let post = model::post(conn, id)?.ok_or_else(|| AppError::not_found("message"))?;
     if let Some(p) = &parent
         && p.author_id != author.id
     {
@@ -1064,10 +1067,9 @@ pub fn receive_member_activity(
     community_id: i64,
     raw: Value,
 ) -> AppResult<()> {
-    let community = actor_model::by_id(conn, community_id)?
-        .filter(|c| c.local && c.kind == "group")
+    let (community, details, members_version) = model::with_details(conn, community_id)?
+        .filter(|(c, ..)| c.local)
         .ok_or_else(|| AppError::not_found("community"))?;
-    let details = details_of(conn, &community)?;
     let member = model::membership(conn, community.id, author.id)?;
     if member.as_ref().is_none_or(|m| m.state != ACCEPTED) {
         return Err(AppError::Forbidden(format!(
@@ -1106,7 +1108,13 @@ pub fn receive_member_activity(
             )));
         }
     }
-    announce(conn, state, &community, &details, raw)
+    let inboxes = model::member_inboxes_at(
+        conn,
+        &state.community_inboxes,
+        community.id,
+        members_version,
+    )?;
+    announce(conn, state, &community, &details, raw, &inboxes)
 }
 
 fn object_id(v: &Value) -> Option<String> {
@@ -1552,17 +1560,13 @@ pub async fn inbox(
     let allowed = data
         .db
         .read(move |c| {
-            let Some(actor) =
-                actor_model::by_handle(c, &h, &d)?.filter(|a| a.local && a.kind == "group")
-            else {
+            let Some((actor, details)) = model::local_by_handle(c, &h, &d)? else {
                 return Ok(false);
             };
-            match model::get(c, actor.id)? {
-                Some(details) if details.access == "secret" => match signer_host {
-                    Some(host) => Ok(model::has_member_on(c, actor.id, &host, true)?),
-                    None => Ok(false),
-                },
-                _ => Ok(true),
+            match signer_host {
+                _ if details.access != "secret" => Ok(true),
+                Some(host) => Ok(model::has_member_on(c, actor.id, &host, true)?),
+                None => Ok(false),
             }
         })
         .await;

@@ -101,6 +101,43 @@ pub fn get(conn: &mut DbConn, actor_id: i64) -> QueryResult<Option<CommunityRow>
         .optional()
 }
 
+/// A community of this server by its handle, with its details, in one query.
+pub fn local_by_handle(
+    conn: &mut DbConn,
+    username: &str,
+    domain: &str,
+) -> QueryResult<Option<(DbActor, CommunityRow)>> {
+    crate::native!(conn, |c| actors::table
+        .inner_join(communities::table)
+        .filter(actors::username_key.eq(username.to_lowercase()))
+        .filter(actors::domain.eq(domain))
+        .filter(actors::deleted_at.is_null())
+        .filter(actors::local.eq(true))
+        .filter(actors::kind.eq("group"))
+        .select((DbActor::as_select(), CommunityRow::as_select()))
+        .get_result(c)
+        .optional())
+}
+
+/// A community (of any server) by its actor id with its details and its `members_version`
+/// (see [`member_inboxes`]), in one query.
+pub fn with_details(
+    conn: &mut DbConn,
+    id: i64,
+) -> QueryResult<Option<(DbActor, CommunityRow, i64)>> {
+    crate::native!(conn, |c| actors::table
+        .inner_join(communities::table)
+        .filter(actors::id.eq(id))
+        .filter(actors::kind.eq("group"))
+        .select((
+            DbActor::as_select(),
+            CommunityRow::as_select(),
+            communities::members_version,
+        ))
+        .get_result(c)
+        .optional())
+}
+
 /// Inserts or replaces the details of a community.
 pub fn upsert(conn: &mut DbConn, row: &CommunityRow) -> QueryResult<()> {
     crate::native!(conn, |c| diesel::insert_into(communities::table)
@@ -273,6 +310,17 @@ pub fn member_inboxes(
         .find(community)
         .select(communities::members_version)
         .get_result(c))?;
+    member_inboxes_at(conn, cache, community, version)
+}
+
+/// [`member_inboxes`] when the community's `members_version` was just read in the same
+/// transaction (by [`with_details`]).
+pub fn member_inboxes_at(
+    conn: &mut DbConn,
+    cache: &InboxCache,
+    community: i64,
+    version: i64,
+) -> QueryResult<Arc<Vec<String>>> {
     if let Some((cached, inboxes)) = cache.get(&community)
         && cached == version
     {
@@ -349,6 +397,18 @@ pub fn insert_post(conn: &mut DbConn, post: &NewPost) -> QueryResult<i64> {
         .values(post)
         .returning(community_posts::id)
         .get_result::<i64>(c))
+}
+
+/// Inserts a received message and returns its row; `None` when a message with its id is
+/// already here (checked and written in one statement).
+pub fn insert_received_post(conn: &mut DbConn, post: &NewPost) -> QueryResult<Option<PostRow>> {
+    crate::native!(conn, |c| diesel::insert_into(community_posts::table)
+        .values(post)
+        .on_conflict(community_posts::ap_id)
+        .do_nothing()
+        .returning(PostRow::as_returning())
+        .get_result(c)
+        .optional())
 }
 
 pub fn post(conn: &mut DbConn, id: i64) -> QueryResult<Option<PostRow>> {

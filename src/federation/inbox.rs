@@ -3,9 +3,12 @@
 //! Order of checks, each refusing with a reason: body size (413, by the router's limit), a
 //! readable HTTP signature and a `Digest` matching the body (401), readable JSON with `id`,
 //! `type` and `actor` (400), the signing key belonging to the activity's actor (401), the
-//! activity id on the actor's server (400), the actor not suspended by our moderators (403), a supported type and well-formed content (400), then
-//! the activity's own checks. The effect and the activity id are written in one transaction; an id seen before has
-//! no effect (202, as for a first delivery, so the sender stops retrying).
+//! sender's rate (429), the activity id on the actor's server (400), the peering rules about
+//! that server (403) and the actor not suspended by our moderators (403) — read from the
+//! database in one go with what we know of the actor and the activity — then a supported type
+//! and well-formed content (400), then the activity's own checks. The effect and the activity
+//! id are written in one transaction; an id seen before has no effect (202, as for a first
+//! delivery, so the sender stops retrying).
 
 use super::{
     activities::{IdRef, InboxActivity},
@@ -149,13 +152,11 @@ pub async fn receive(
     data.limits
         .check_inbox(&host)
         .map_err(|e| refuse("rate_limited", e))?;
-    crate::peering::check(data, &host)
-        .await
-        .map_err(|e| refuse("policy", e))?;
     same_origin(&envelope.id, &actor_id).map_err(|e| refuse("origin", e))?;
     let known = what_we_know(data, &envelope.id, &actor_id)
         .await
-        .map_err(|e| refuse("internal", e))?;
+        .map_err(|e| refuse("internal", e))?
+        .map_err(|e| refuse("policy", e))?;
     // a suspended account: refused with the moderators' reason, nothing fetched or stored
     if let Some(reason) = &known.suspended {
         let why = if reason.is_empty() {
@@ -265,37 +266,48 @@ struct Known {
     failing_instance: Option<i64>,
 }
 
-async fn what_we_know(data: &Data<AppState>, activity: &Url, actor: &Url) -> AppResult<Known> {
+/// The peering rules about the sender's server come first: a refused server gets the inner
+/// error (403 and its reason) before anything else is read.
+async fn what_we_know(
+    data: &Data<AppState>,
+    activity: &Url,
+    actor: &Url,
+) -> AppResult<Result<Known, AppError>> {
     let (activity, actor_id) = (activity.to_string(), actor.to_string());
     let host = super::host_of(actor).unwrap_or_default();
+    let mode = data.config.federation.mode;
     data.db
         .read(move |conn| {
-            let already_received = crate::native!(conn, |c| diesel::select(diesel::dsl::exists(
-                received_activities::table.filter(received_activities::ap_id.eq(&activity)),
+            if let Err(refused) = crate::peering::check_conn(conn, mode, &host.to_ascii_lowercase())
+            {
+                return Ok(Err(refused));
+            }
+            let (already_received, failing_instance) = crate::native!(conn, |c| diesel::select((
+                diesel::dsl::exists(
+                    received_activities::table.filter(received_activities::ap_id.eq(&activity)),
+                ),
+                instances::table
+                    .filter(instances::host.eq(&host))
+                    .filter(
+                        instances::failures
+                            .gt(0)
+                            .or(instances::unreachable.eq(true))
+                    )
+                    .select(instances::id)
+                    .single_value(),
             ))
-            .get_result(c))?;
-            let actor =
-                crate::actors::model::by_ap_id(conn, &actor_id)?.filter(|a| a.deleted_at.is_none());
-            let suspended = match &actor {
-                Some(a) if !a.local => crate::moderation::restrictions::suspension_of(conn, a.id)?,
-                _ => None,
-            };
-            let failing_instance = crate::native!(conn, |c| instances::table
-                .filter(instances::host.eq(&host))
-                .filter(
-                    instances::failures
-                        .gt(0)
-                        .or(instances::unreachable.eq(true))
-                )
-                .select(instances::id)
-                .get_result::<i64>(c)
-                .optional())?;
-            Ok(Known {
+            .get_result::<(bool, Option<i64>)>(c))?;
+            let (actor, suspended) =
+                match crate::moderation::restrictions::actor_and_suspension(conn, &actor_id)? {
+                    Some((a, suspended)) if a.deleted_at.is_none() => (Some(a), suspended),
+                    _ => (None, None),
+                };
+            Ok(Ok(Known {
                 already_received,
                 actor,
                 suspended,
                 failing_instance,
-            })
+            }))
         })
         .await
 }
@@ -360,15 +372,18 @@ where
     let result = data
         .db
         .write(move |conn| {
-            if recorded(conn, &id2)? {
+            // an id already recorded inserts nothing: one statement checks and records
+            let inserted =
+                crate::native!(conn, |c| diesel::insert_into(received_activities::table)
+                    .values((
+                        received_activities::ap_id.eq(&id2),
+                        received_activities::received_at.eq(now()),
+                    ))
+                    .on_conflict_do_nothing()
+                    .execute(c))?;
+            if inserted == 0 {
                 return Ok(());
             }
-            crate::native!(conn, |c| diesel::insert_into(received_activities::table)
-                .values((
-                    received_activities::ap_id.eq(&id2),
-                    received_activities::received_at.eq(now()),
-                ))
-                .execute(c))?;
             apply(conn)
         })
         .await;

@@ -157,6 +157,29 @@ pub fn restriction_of(conn: &mut DbConn, actor_id: i64) -> QueryResult<Option<Db
         .optional())
 }
 
+/// An actor by its ActivityPub id with its restriction's kind and reason, if any, in one
+/// query (the inbox reads it for every activity).
+pub fn actor_with_restriction(
+    conn: &mut DbConn,
+    ap_id: &str,
+) -> QueryResult<Option<(crate::actors::model::DbActor, Option<(String, String)>)>> {
+    let found: Option<(
+        crate::actors::model::DbActor,
+        Option<String>,
+        Option<String>,
+    )> = crate::native!(conn, |c| actors::table
+        .left_join(actor_restrictions::table)
+        .filter(actors::ap_id.eq(ap_id))
+        .select((
+            crate::actors::model::DbActor::as_select(),
+            actor_restrictions::restriction.nullable(),
+            actor_restrictions::reason.nullable(),
+        ))
+        .get_result(c)
+        .optional())?;
+    Ok(found.map(|(actor, kind, reason)| (actor, kind.zip(reason))))
+}
+
 /// Replaces the restriction of an actor (one row per actor; `on_conflict` is not available
 /// under MultiConnection, so delete then insert, inside the caller's transaction).
 pub fn set_restriction(

@@ -133,11 +133,20 @@ pub fn suspended_actors(conn: &mut DbConn) -> AppResult<Vec<i64>> {
     Ok(model::restricted_ids(conn, SUSPEND)?)
 }
 
-/// Why the actor `actor_id` is suspended here, if it is (the inbox refuses its activities).
-pub fn suspension_of(conn: &mut DbConn, actor_id: i64) -> AppResult<Option<String>> {
-    Ok(model::restriction_of(conn, actor_id)?
-        .filter(|r| r.restriction == SUSPEND)
-        .map(|r| r.reason))
+/// The actor with this ActivityPub id, and why it is suspended here if it is a suspended
+/// remote actor (the inbox refuses its activities); one query.
+pub fn actor_and_suspension(
+    conn: &mut DbConn,
+    ap_id: &str,
+) -> AppResult<Option<(DbActor, Option<String>)>> {
+    Ok(
+        model::actor_with_restriction(conn, ap_id)?.map(|(actor, restriction)| {
+            let suspended = restriction
+                .filter(|(kind, _)| kind == SUSPEND && !actor.local)
+                .map(|(_, reason)| reason);
+            (actor, suspended)
+        }),
+    )
 }
 
 /// The actors whose content is kept out of public lists: the limited accounts, and the remote
