@@ -157,12 +157,15 @@ pub fn restriction_of(conn: &mut DbConn, actor_id: i64) -> QueryResult<Option<Db
         .optional())
 }
 
-/// An actor by its ActivityPub id with its restriction's kind and reason, if any, in one
-/// query (the inbox reads it for every activity).
+/// An actor and the kind and reason of its restriction, if it has one.
+pub type ActorRestriction = (crate::actors::model::DbActor, Option<(String, String)>);
+
+/// An actor by its ActivityPub id with its restriction, in one query (the inbox reads it for
+/// every activity).
 pub fn actor_with_restriction(
     conn: &mut DbConn,
     ap_id: &str,
-) -> QueryResult<Option<(crate::actors::model::DbActor, Option<(String, String)>)>> {
+) -> QueryResult<Option<ActorRestriction>> {
     let found: Option<(
         crate::actors::model::DbActor,
         Option<String>,
