@@ -13,7 +13,7 @@ use axum::{
 use diesel::prelude::*;
 use passerelle::{
     communities::model,
-    db::schema::{actors, community_members},
+    db::schema::{activities, actors, community_members},
     federation::signatures::{SigningKey, generate_keys, sign_post},
 };
 use serde_json::{Value, json};
@@ -772,6 +772,30 @@ async fn lemmy_joins_our_community(backend: Backend) {
     // unchanged: Lemmy's own properties are still there
     assert_eq!(announce["object"]["object"]["language"]["identifier"], "fr");
     assert!(announce["object"].get("@context").is_none());
+
+    // the same message sent again under another activity id: stored once, announced once
+    let (s, body) = lemmy
+        .deliver(
+            &app,
+            "create-page-to-community",
+            &[("create/5b7d9f1a", "create/0a0a0a0a")],
+        )
+        .await;
+    assert_eq!(s, 202, "{body}");
+    let threads = api(&app, &token, &format!("/api/v1/communities/{id}/threads")).await;
+    assert_eq!(threads.as_array().unwrap().len(), 1, "{threads}");
+    let announces: i64 = app
+        .state()
+        .db
+        .read(|c| {
+            Ok(activities::table
+                .filter(activities::kind.eq("Announce"))
+                .count()
+                .get_result(c)?)
+        })
+        .await
+        .unwrap();
+    assert_eq!(announces, 1);
 
     // the member inboxes are kept in memory; every change of membership or inbox is seen
     let inboxes = || {
