@@ -2,7 +2,7 @@
 //!
 //! - **Suspend** a remote account: its activities are refused at the inbox (403 with the
 //!   reason, nothing stored), what it wrote here (posts, community messages, job offers,
-//!   profile) is hidden, follows and community memberships with it are dropped, and it can no
+//!   profile) is hidden and its direct messages to our members are erased, follows and community memberships with it are dropped, and it can no
 //!   longer be looked up or followed. A local member is suspended through
 //!   [`crate::accounts::suspend`] (the account can no longer sign in).
 //! - **Limit** an account, local or remote: like a silenced server
@@ -253,6 +253,8 @@ fn hide_everything_of(conn: &mut DbConn, target: &DbActor) -> AppResult<()> {
     crate::posts::reactions::delete_all_of(conn, target.id)?;
     crate::communities::model::remove_all_of(conn, None, target.id, at)?;
     crate::jobs::model::close_all_of(conn, target.id, at)?;
+    // its direct messages too: a member should not keep reading a suspended account's scams
+    crate::messages::model::delete_all_by(conn, target.id)?;
     Ok(())
 }
 

@@ -114,6 +114,22 @@ async fn remote_and_local_accounts_suspended_limited_and_lifted(backend: Backend
     let (_, v) = app.call(&dana, Method::GET, &post_path, None).await;
     assert_eq!(v["reactions"]["likes"], 1, "{v}");
 
+    // mallory writes to dana directly: a conversation, until the suspension
+    let dm = json!({"type": "Create", "id": format!("{}/activities/dm", remote.base),
+        "actor": remote.actor, "to": [app.url("/users/dana")],
+        "object": {"type": "Note", "id": format!("{}/notes/dm", remote.base),
+            "attributedTo": remote.actor, "content": "<p>Paie 50 € pour ton dossier</p>",
+            "to": [app.url("/users/dana")],
+            "tag": [{"type": "Mention", "href": app.url("/users/dana")}]}});
+    assert_eq!(remote.post(&app, &remote.key, &dm).await.status(), 202);
+    let (_, conversations) = app
+        .call(&dana, Method::GET, "/api/v1/conversations", None)
+        .await;
+    assert!(
+        conversations.to_string().contains("Paie 50"),
+        "{conversations}"
+    );
+
     // members may not moderate; bad input is refused with a clear message
     let (s, _) = moderate(&app, &zed, mallory_id, json!({"action": "suspend"})).await;
     assert_eq!(s, 403);
@@ -152,6 +168,13 @@ async fn remote_and_local_accounts_suspended_limited_and_lifted(backend: Backend
         .call(&dana, Method::GET, "/api/v1/timelines/home", None)
         .await;
     assert!(!feed.to_string().contains("Offre miracle"), "{feed}");
+    let (_, conversations) = app
+        .call(&dana, Method::GET, "/api/v1/conversations", None)
+        .await;
+    assert!(
+        !conversations.to_string().contains("Paie 50"),
+        "{conversations}"
+    );
     let (s, _) = app
         .call(
             &dana,
