@@ -226,6 +226,13 @@ error-new-password-too-long = This password is too long.
 error-new-password-confirm-mismatch = The two new passwords are not the same.
 error-current-password-wrong = The current password is not right.
 error-target-follow-self = You cannot follow yourself.
+error-csv-required = Paste a CSV block list: a first line naming the columns (#domain,#severity,#public_comment), then one server per line.
+error-csv-columns = The first line must name the columns, with at least #domain (for example: #domain,#severity,#public_comment).
+error-csv-header-unreadable = The first line cannot be read. Check that it names the columns, separated by commas.
+error-csv-line-unreadable = Line { $line }: this line cannot be read. Check its commas and quotation marks.
+error-csv-line-host = Line { $line }: “{ $value }” is not a server name (for example: example.org).
+error-csv-line-severity = Line { $line }: unknown severity “{ $value }” (use block, suspend, silence or allow).
+error-csv-line-reason-too-long = Line { $line }: the comment is longer than { $max } characters.
 
 ## Error pages
 error-back-home = Back to the home page

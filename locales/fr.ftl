@@ -229,6 +229,13 @@ error-new-password-too-long = Ce mot de passe est trop long.
 error-new-password-confirm-mismatch = Les deux nouveaux mots de passe ne sont pas identiques.
 error-current-password-wrong = Le mot de passe actuel n’est pas le bon.
 error-target-follow-self = Vous ne pouvez pas vous suivre vous-même.
+error-csv-required = Collez une liste de blocage au format CSV : une première ligne qui nomme les colonnes (#domain,#severity,#public_comment), puis un serveur par ligne.
+error-csv-columns = La première ligne doit nommer les colonnes, avec au moins #domain (par exemple : #domain,#severity,#public_comment).
+error-csv-header-unreadable = La première ligne ne peut pas être lue. Vérifiez qu’elle nomme les colonnes, séparées par des virgules.
+error-csv-line-unreadable = Ligne { $line } : cette ligne ne peut pas être lue. Vérifiez ses virgules et ses guillemets.
+error-csv-line-host = Ligne { $line } : « { $value } » n’est pas un nom de serveur (par exemple : exemple.org).
+error-csv-line-severity = Ligne { $line } : niveau « { $value } » inconnu (utilisez block, suspend, silence ou allow).
+error-csv-line-reason-too-long = Ligne { $line } : le commentaire dépasse { $max } caractères.
 
 ## Pages d’erreur
 error-back-home = Revenir à l’accueil

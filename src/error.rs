@@ -18,6 +18,10 @@ pub struct FieldError {
     pub field: String,
     pub code: String,
     pub message: String,
+    /// Values the translated sentence names (a line number, the value refused), by name.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub args: Vec<(&'static str, String)>,
 }
 
 impl FieldError {
@@ -26,7 +30,14 @@ impl FieldError {
             field: field.into(),
             code: code.into(),
             message: message.into(),
+            args: vec![],
         }
+    }
+
+    /// Adds a value for the translated sentence (`{ $name }` in the locales).
+    pub fn with_arg(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.args.push((name, value.to_string()));
+        self
     }
 }
 

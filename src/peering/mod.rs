@@ -324,7 +324,13 @@ pub fn parse_csv(text: &str) -> AppResult<Vec<(String, Policy, String)>> {
         .from_reader(text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| AppError::BadRequest(format!("the CSV header cannot be read: {e}")))?
+        .map_err(|e| {
+            AppError::invalid(
+                "file",
+                "header_unreadable",
+                format!("the CSV header cannot be read: {e}"),
+            )
+        })?
         .clone();
     let column = |names: &[&str]| {
         headers
@@ -332,10 +338,11 @@ pub fn parse_csv(text: &str) -> AppResult<Vec<(String, Policy, String)>> {
             .position(|h| names.contains(&h.trim_start_matches('#').to_ascii_lowercase().as_str()))
     };
     let domain = column(&["domain", "host"]).ok_or_else(|| {
-        AppError::BadRequest(
+        AppError::invalid(
+            "file",
+            "columns",
             "the first line must name the columns, with at least #domain \
-             (for example: #domain,#severity,#public_comment)"
-                .into(),
+             (for example: #domain,#severity,#public_comment)",
         )
     })?;
     let severity = column(&["severity", "policy"]);
@@ -347,11 +354,10 @@ pub fn parse_csv(text: &str) -> AppResult<Vec<(String, Policy, String)>> {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                errors.push(FieldError::new(
-                    "file",
-                    "invalid",
-                    format!("line {line}: {e}"),
-                ));
+                errors.push(
+                    FieldError::new("file", "line_unreadable", format!("line {line}: {e}"))
+                        .with_arg("line", line),
+                );
                 continue;
             }
         };
@@ -359,11 +365,11 @@ pub fn parse_csv(text: &str) -> AppResult<Vec<(String, Policy, String)>> {
         let host = match normalize_host(field(Some(domain))) {
             Ok(h) => h,
             Err(m) => {
-                errors.push(FieldError::new(
-                    "file",
-                    "invalid",
-                    format!("line {line}: {m}"),
-                ));
+                errors.push(
+                    FieldError::new("file", "line_host", format!("line {line}: {m}"))
+                        .with_arg("line", line)
+                        .with_arg("value", field(Some(domain))),
+                );
                 continue;
             }
         };
@@ -372,23 +378,31 @@ pub fn parse_csv(text: &str) -> AppResult<Vec<(String, Policy, String)>> {
             s => Policy::parse(s),
         };
         let Some(policy) = policy else {
-            errors.push(FieldError::new(
-                "file",
-                "invalid",
-                format!(
-                    "line {line}: unknown severity `{}` (use block, suspend, silence or allow)",
-                    field(severity)
-                ),
-            ));
+            errors.push(
+                FieldError::new(
+                    "file",
+                    "line_severity",
+                    format!(
+                        "line {line}: unknown severity `{}` (use block, suspend, silence or allow)",
+                        field(severity)
+                    ),
+                )
+                .with_arg("line", line)
+                .with_arg("value", field(severity)),
+            );
             continue;
         };
         let reason = field(comment).to_string();
         if reason.chars().count() > MAX_REASON {
-            errors.push(FieldError::new(
-                "file",
-                "invalid",
-                format!("line {line}: the comment is longer than {MAX_REASON} characters"),
-            ));
+            errors.push(
+                FieldError::new(
+                    "file",
+                    "line_reason_too_long",
+                    format!("line {line}: the comment is longer than {MAX_REASON} characters"),
+                )
+                .with_arg("line", line)
+                .with_arg("max", MAX_REASON),
+            );
             continue;
         }
         rules.push((host, policy, reason));

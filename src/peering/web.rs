@@ -179,7 +179,10 @@ async fn import(s: SignedIn, CsrfForm(form): CsrfForm<ImportForm>) -> WebResult 
                 AppError::Invalid(fields) => AppError::Invalid(
                     fields
                         .into_iter()
-                        .map(|f| crate::error::FieldError::new("csv", &f.code, f.message))
+                        .map(|f| crate::error::FieldError {
+                            field: "csv".into(),
+                            ..f
+                        })
                         .collect(),
                 ),
                 AppError::BadRequest(m) => AppError::invalid("csv", "invalid", m),

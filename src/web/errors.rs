@@ -106,7 +106,9 @@ impl FieldErrors {
         for e in errors {
             let key = format!("error-{}-{}", e.field, e.code).replace('_', "-");
             let text = if i18n.has(lang, &key) {
-                i18n.message(lang, &key, &limits())
+                let mut args: Vec<(&str, FluentValue)> = limits().into();
+                args.extend(e.args.iter().map(|(n, v)| (*n, v.as_str().into())));
+                i18n.message(lang, &key, &args)
             } else {
                 e.message.clone()
             };

@@ -153,6 +153,13 @@ fn instance_rules_block_import_export_and_audit() {
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).contains("line 3"), "{}", text(&o));
+    // a file whose first line does not name the columns says what it must be
+    let o = run(
+        &["admin", "instances", "import", "-"],
+        Some("ok.example,block\n"),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("with at least #domain"), "{}", text(&o));
     let o = run(&["admin", "instances", "export"], None);
     let out = String::from_utf8_lossy(&o.stdout).to_string();
     assert!(

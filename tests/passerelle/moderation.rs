@@ -673,7 +673,12 @@ async fn block_list_import_page(backend: Backend) {
         )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text().await.unwrap().contains(r#"id="csv-error""#));
+    let html = r.text().await.unwrap();
+    assert!(html.contains(r#"id="csv-error""#), "{html}");
+    assert!(
+        html.contains("Collez une liste de blocage"),
+        "in French: {html}"
+    );
 
     let bad = "#domain,#severity,#public_comment\nok.example,suspend,spam\nnot a host,block,\nx.example,nuke,\n";
     let r = admin
@@ -686,10 +691,13 @@ async fn block_list_import_page(backend: Backend) {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.unwrap();
     assert!(html.contains(r#"id="csv-error""#), "{html}");
+    // each wrong line in the page's language, with its number and the value refused
     assert!(
-        html.contains("line 3") && html.contains("line 4") && html.contains("nuke"),
+        html.contains("Ligne 3 : « not a host » n’est pas un nom de serveur")
+            && html.contains("Ligne 4 : niveau « nuke » inconnu"),
         "{html}"
     );
+    assert!(!html.contains("line 3"), "no English sentence: {html}");
     assert!(html.contains("Rien n&#39;a été importé") || html.contains("Rien n'a été importé"));
     assert!(html.contains("not a host"), "the text is shown again");
     let (_, rules) = admin.get("/admin/instances").await;
