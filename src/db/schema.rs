@@ -407,6 +407,7 @@ diesel::allow_tables_to_appear_in_same_query!(messages, actors);
 diesel::allow_tables_to_appear_in_same_query!(message_recipients, messages);
 diesel::allow_tables_to_appear_in_same_query!(message_recipients, actors);
 diesel::allow_tables_to_appear_in_same_query!(blocks, actors);
+diesel::allow_tables_to_appear_in_same_query!(blocks, posts);
 diesel::allow_tables_to_appear_in_same_query!(notifications, accounts);
 diesel::allow_tables_to_appear_in_same_query!(notifications, actors);
 diesel::allow_tables_to_appear_in_same_query!(notification_settings, accounts);

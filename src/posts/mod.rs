@@ -138,7 +138,7 @@ pub fn note(conn: &mut DbConn, post: &DbPost, author: &DbActor) -> AppResult<Not
         None => None,
     };
     let mut note = post.to_json(author, answered.as_ref())?;
-    let counts = reactions::of_posts(conn, &[post.id], None)?
+    let counts = reactions::likes_and_reposts(conn, &[post.id])?
         .remove(&post.id)
         .unwrap_or_default();
     note.likes = Some(federation::Counted::new(counts.likes));

@@ -280,16 +280,26 @@ pub fn replies_to(
 }
 
 /// How many replies anyone may read each of the posts `ids` has.
-pub fn public_reply_counts(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, i64)>> {
+pub fn public_reply_counts(
+    conn: &mut DbConn,
+    ids: &[i64],
+    viewer: Option<i64>,
+) -> QueryResult<Vec<(i64, i64)>> {
+    use crate::db::schema::blocks;
     if ids.is_empty() {
         return Ok(vec![]);
     }
     let parents = diesel::alias!(posts as parents);
+    // ids start at 1: without a viewer, nobody is left out
+    let blocked = blocks::table
+        .filter(blocks::blocker_id.eq(viewer.unwrap_or(0)))
+        .select(blocks::blocked_id);
     posts::table
         .inner_join(parents.on(posts::in_reply_to.eq(parents.field(posts::ap_id).nullable())))
         .filter(parents.field(posts::id).eq_any(ids))
         .filter(posts::deleted_at.is_null())
         .filter(posts::visibility.eq_any(["public", "unlisted"]))
+        .filter(diesel::dsl::not(posts::author_id.eq_any(blocked)))
         .group_by(parents.field(posts::id))
         .select((parents.field(posts::id), diesel::dsl::count_star()))
         .load(conn)

@@ -40,12 +40,39 @@ pub struct Reactions {
     pub reposted: bool,
 }
 
-/// The reactions to many posts, with what `viewer` did, in three queries.
+/// The reactions to many posts, with what `viewer` did, in three queries. Replies are the
+/// public ones, without those of people the viewer blocks (not shown under the post either).
 pub fn of_posts(
     conn: &mut DbConn,
     ids: &[i64],
     viewer: Option<i64>,
 ) -> QueryResult<HashMap<i64, Reactions>> {
+    let mut out = likes_and_reposts(conn, ids)?;
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    for (post, n) in model::public_reply_counts(conn, ids, viewer)? {
+        out.entry(post).or_default().replies = n;
+    }
+    if let Some(v) = viewer {
+        let mine: Vec<(i64, String)> = post_reactions::table
+            .filter(post_reactions::post_id.eq_any(ids))
+            .filter(post_reactions::actor_id.eq(v))
+            .select((post_reactions::post_id, post_reactions::kind))
+            .load(conn)?;
+        for (post, kind) in mine {
+            let r = out.entry(post).or_default();
+            match kind.as_str() {
+                LIKE => r.liked = true,
+                _ => r.reposted = true,
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// How many liked and reposted each post (the other fields left empty), in one query.
+pub fn likes_and_reposts(conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, Reactions>> {
     let mut out: HashMap<i64, Reactions> = HashMap::new();
     if ids.is_empty() {
         return Ok(out);
@@ -64,23 +91,6 @@ pub fn of_posts(
         match kind.as_str() {
             LIKE => r.likes = n,
             _ => r.reposts = n,
-        }
-    }
-    for (post, n) in model::public_reply_counts(conn, ids)? {
-        out.entry(post).or_default().replies = n;
-    }
-    if let Some(v) = viewer {
-        let mine: Vec<(i64, String)> = post_reactions::table
-            .filter(post_reactions::post_id.eq_any(ids))
-            .filter(post_reactions::actor_id.eq(v))
-            .select((post_reactions::post_id, post_reactions::kind))
-            .load(conn)?;
-        for (post, kind) in mine {
-            let r = out.entry(post).or_default();
-            match kind.as_str() {
-                LIKE => r.liked = true,
-                _ => r.reposted = true,
-            }
         }
     }
     Ok(out)

@@ -794,6 +794,11 @@ async fn replies(backend: Backend) {
     assert_eq!(list, json!([]));
     let (_, list) = get_json(&app, &alice, &format!("/api/v1/posts/{p}/replies")).await;
     assert_eq!(list.as_array().unwrap().len(), 2, "{list}");
+    // nor are they counted for her (the card would promise an answer she cannot see)
+    let (_, v) = get_json(&app, &carol, &format!("/api/v1/posts/{p}")).await;
+    assert_eq!(v["reactions"]["replies"], 0, "{v}");
+    let (_, v) = get_json(&app, &alice, &format!("/api/v1/posts/{p}")).await;
+    assert_eq!(v["reactions"]["replies"], 1, "{v}");
 
     // one cannot answer a post one may not read, nor one that does not exist
     let (_, private) = post_json(
