@@ -368,6 +368,20 @@ fn distribute(
     }
 }
 
+/// Our group sends one of its own activities to its members' servers (and to `also`).
+fn to_members(
+    conn: &mut DbConn,
+    state: &AppState,
+    community: &DbActor,
+    activity: &Activity,
+    also: Option<String>,
+) -> AppResult<()> {
+    let inboxes = model::member_inboxes(conn, &state.community_inboxes, community.id)?;
+    let targets = inboxes.iter().cloned().chain(also);
+    outbox::enqueue(conn, &state.domain, community, activity, targets)?;
+    Ok(())
+}
+
 fn details_of(conn: &mut DbConn, community: &DbActor) -> AppResult<CommunityRow> {
     model::get(conn, community.id)?.ok_or_else(|| AppError::not_found("community"))
 }
@@ -442,9 +456,7 @@ pub fn send_remove(
         .map(url)
         .transpose()?
         .map(IdRef);
-    let inboxes = model::member_inboxes(conn, &state.community_inboxes, community.id)?.to_vec();
-    outbox::enqueue(conn, &state.domain, community, &a, inboxes)?;
-    Ok(())
+    to_members(conn, state, community, &a, None)
 }
 
 /// A thread of our community was pinned or locked: the group sends an `Update` of it.
@@ -466,9 +478,7 @@ pub fn send_thread_update(
         community,
         details.access == "open",
     );
-    let inboxes = model::member_inboxes(conn, &state.community_inboxes, community.id)?.to_vec();
-    outbox::enqueue(conn, &state.domain, community, &a, inboxes)?;
-    Ok(())
+    to_members(conn, state, community, &a, None)
 }
 
 /// The group's own details changed: `Update` of the group to its members' servers.
@@ -487,9 +497,7 @@ pub fn send_group_update(
         community,
         details.access == "open",
     );
-    let inboxes = model::member_inboxes(conn, &state.community_inboxes, community.id)?.to_vec();
-    outbox::enqueue(conn, &state.domain, community, &a, inboxes)?;
-    Ok(())
+    to_members(conn, state, community, &a, None)
 }
 
 /// A member of ours asks to join a remote community: `Follow` to the group.
@@ -654,12 +662,8 @@ pub fn send_ban(
     remove_data: bool,
 ) -> AppResult<()> {
     let a = block_activity(state, community, person, remove_data);
-    let mut inboxes = model::member_inboxes(conn, &state.community_inboxes, community.id)?.to_vec();
-    if !person.local {
-        inboxes.push(person.delivery_inbox());
-    }
-    outbox::enqueue(conn, &state.domain, community, &a, inboxes)?;
-    Ok(())
+    let person_inbox = (!person.local).then(|| person.delivery_inbox());
+    to_members(conn, state, community, &a, person_inbox)
 }
 
 /// Our community lifts a ban: `Undo` of the `Block`.
@@ -681,12 +685,8 @@ pub fn send_unban(
         target: None,
         ..block_activity(state, community, person, false)
     };
-    let mut inboxes = model::member_inboxes(conn, &state.community_inboxes, community.id)?.to_vec();
-    if !person.local {
-        inboxes.push(person.delivery_inbox());
-    }
-    outbox::enqueue(conn, &state.domain, community, &a, inboxes)?;
-    Ok(())
+    let person_inbox = (!person.local).then(|| person.delivery_inbox());
+    to_members(conn, state, community, &a, person_inbox)
 }
 
 // ---------------------------------------------------------------------------------------------
