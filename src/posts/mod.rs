@@ -133,17 +133,31 @@ fn followers_url(author: &DbActor) -> AppResult<Url> {
 /// The Note of a local post, with the author of the post it answers (who is mentioned and
 /// addressed in `cc`) and how many liked and reposted it (`likes`, `shares`).
 pub fn note(conn: &mut DbConn, post: &DbPost, author: &DbActor) -> AppResult<NoteJson> {
-    let answered = match &post.in_reply_to {
-        Some(parent) => model::author_of(conn, parent)?,
-        None => None,
-    };
-    let mut note = post.to_json(author, answered.as_ref())?;
-    let counts = reactions::likes_and_reposts(conn, &[post.id])?
-        .remove(&post.id)
-        .unwrap_or_default();
-    note.likes = Some(federation::Counted::new(counts.likes));
-    note.shares = Some(federation::Counted::new(counts.reposts));
-    Ok(note)
+    let mut notes = notes(conn, std::slice::from_ref(post), author)?;
+    Ok(notes.remove(0))
+}
+
+/// [`note`] for many posts of one author (an outbox page), in two queries whatever their number.
+pub fn notes(conn: &mut DbConn, posts: &[DbPost], author: &DbActor) -> AppResult<Vec<NoteJson>> {
+    let parents: Vec<String> = posts.iter().filter_map(|p| p.in_reply_to.clone()).collect();
+    let answered: std::collections::HashMap<String, DbActor> =
+        model::with_authors_by_ap_ids(conn, &parents)?
+            .into_iter()
+            .map(|(p, a)| (p.ap_id.to_string(), a))
+            .collect();
+    let ids: Vec<i64> = posts.iter().map(|p| p.id).collect();
+    let mut counts = reactions::likes_and_reposts(conn, &ids)?;
+    posts
+        .iter()
+        .map(|post| {
+            let parent = post.in_reply_to.as_ref().and_then(|p| answered.get(p));
+            let mut note = post.to_json(author, parent)?;
+            let counts = counts.remove(&post.id).unwrap_or_default();
+            note.likes = Some(federation::Counted::new(counts.likes));
+            note.shares = Some(federation::Counted::new(counts.reposts));
+            Ok(note)
+        })
+        .collect()
 }
 
 /// The servers a local post (and its edits and deletion) goes to: those of its author's

@@ -411,10 +411,7 @@ pub async fn outbox(
             let total = posts_model::count_by_author(c, a.id, &["public"])?;
             let posts = if q.page.unwrap_or(false) {
                 let posts = posts_model::by_author(c, a.id, &["public"], q.before, PAGE)?;
-                let notes = posts
-                    .iter()
-                    .map(|p| crate::posts::note(c, p, &a))
-                    .collect::<AppResult<Vec<_>>>()?;
+                let notes = crate::posts::notes(c, &posts, &a)?;
                 Some(posts.into_iter().zip(notes).collect::<Vec<_>>())
             } else {
                 None

@@ -758,6 +758,37 @@ async fn replies(backend: Backend) {
     );
     assert_eq!(note["tag"][0]["type"], "Mention", "{note}");
     assert_eq!(note["tag"][0]["href"], alice_url, "{note}");
+    // the same Note in bob's outbox (built for a whole page at once)
+    let outbox: Value = app
+        .http
+        .get(format!(
+            "{}/outbox?page=true",
+            reply["author"]["ap_id"].as_str().unwrap()
+        ))
+        .header("Accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let item = &outbox["orderedItems"][0]["object"];
+    assert_eq!(item["id"], reply["ap_id"], "{outbox}");
+    assert_eq!(
+        (
+            &item["inReplyTo"],
+            &item["cc"],
+            &item["tag"],
+            &item["likes"]
+        ),
+        (
+            &note["inReplyTo"],
+            &note["cc"],
+            &note["tag"],
+            &note["likes"]
+        ),
+        "{outbox}"
+    );
 
     // a followers-only answer: alice (answered) reads it, carol does not, and it is not counted
     let (s, hidden) = post_json(
