@@ -218,6 +218,16 @@ pub fn enable_by_actor(conn: &mut DbConn, actor_id: i64) -> QueryResult<usize> {
 }
 
 /// The account of a local actor, if it has one.
+/// Whether the account of a local actor is suspended (disabled); `false` without an account.
+pub fn is_disabled(conn: &mut DbConn, actor_id: i64) -> QueryResult<bool> {
+    Ok(accounts::table
+        .filter(accounts::actor_id.eq(actor_id))
+        .select(accounts::disabled)
+        .get_result::<bool>(conn)
+        .optional()?
+        .unwrap_or(false))
+}
+
 pub fn account_of_actor(conn: &mut DbConn, actor_id: i64) -> QueryResult<Option<i64>> {
     accounts::table
         .filter(accounts::actor_id.eq(actor_id))

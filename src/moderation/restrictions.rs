@@ -92,7 +92,7 @@ fn standing_with(
     actor: &DbActor,
     row: Option<model::DbRestriction>,
 ) -> AppResult<AccountStanding> {
-    let locally_suspended = actor.local && is_disabled(conn, actor.id)?;
+    let locally_suspended = actor.local && crate::accounts::model::is_disabled(conn, actor.id)?;
     let (status, reason, since) = match (&row, locally_suspended) {
         (_, true) => ("suspended", String::new(), None),
         (Some(r), false) => (
@@ -112,15 +112,6 @@ fn standing_with(
         reason,
         since,
     })
-}
-
-fn is_disabled(conn: &mut DbConn, actor_id: i64) -> AppResult<bool> {
-    Ok(
-        match crate::accounts::model::account_of_actor(conn, actor_id)? {
-            Some(id) => crate::accounts::model::by_id(conn, id)?.is_some_and(|a| a.disabled),
-            None => false,
-        },
-    )
 }
 
 /// Whether a remote actor is suspended here (the lookups treat it as unknown).
