@@ -337,7 +337,7 @@ pub fn member_inboxes_at(
         .filter(community_members::state.eq(ACCEPTED))
         .filter(actors::local.eq(false))
         .filter(actors::deleted_at.is_null())
-        .select(delivery_inbox.clone())
+        .select(delivery_inbox)
         .distinct()
         .load(c))?;
     inboxes.sort();

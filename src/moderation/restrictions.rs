@@ -2,8 +2,8 @@
 //!
 //! - **Suspend** a remote account: its activities are refused at the inbox (403 with the
 //!   reason, nothing stored), what it wrote here (posts, community messages, job offers,
-//!   profile) is hidden and its direct messages to our members are erased, follows and community memberships with it are dropped, and it can no
-//!   longer be looked up or followed. A local member is suspended through
+//!   profile) is hidden and its direct messages to our members are erased, follows and
+//!   community memberships with it are dropped, and it can no longer be looked up or followed. A local member is suspended through
 //!   [`crate::accounts::suspend`] (the account can no longer sign in).
 //! - **Limit** an account, local or remote: like a silenced server
 //!   ([`crate::peering::silenced_actors`]), its content is kept out of public lists (the job

@@ -279,7 +279,8 @@ pub fn replies_to(
         .load(conn)
 }
 
-/// How many replies anyone may read each of the posts `ids` has.
+/// How many replies anyone may read each of the posts `ids` has, without those of people
+/// `viewer` blocks.
 pub fn public_reply_counts(
     conn: &mut DbConn,
     ids: &[i64],

@@ -15,19 +15,6 @@ async fn get_json(app: &TestApp, token: &str, path: &str) -> (u16, Value) {
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
-/// An ActivityPub document of the app, fetched without a signature.
-async fn ap_json(app: &TestApp, url: &str) -> Value {
-    app.http
-        .get(url)
-        .header("Accept", "application/activity+json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
 async fn post_json(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
     let r = app
         .http
@@ -403,9 +390,9 @@ async fn public_endpoints(backend: Backend) {
     );
 
     let (_, post) = post_json(&app, &token, "/api/v1/posts", json!({"text": "Bonjour"})).await;
-    let outbox = ap_json(&app, &format!("{actor_url}/outbox?page=true")).await;
+    let outbox = app.ap_json(&format!("{actor_url}/outbox?page=true")).await;
     assert_eq!(outbox["orderedItems"][0]["object"]["id"], post["ap_id"]);
-    let note = ap_json(&app, post["ap_id"].as_str().unwrap()).await;
+    let note = app.ap_json(post["ap_id"].as_str().unwrap()).await;
     assert_eq!(note["type"], "Note");
     assert_eq!(
         note["to"][0],
@@ -594,7 +581,7 @@ async fn likes_and_reposts(backend: Backend) {
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["reactions"]["reposts"], 1);
     // the served Note tells how many liked and reposted it (Mastodon shows both)
-    let note = ap_json(&app, public["ap_id"].as_str().unwrap()).await;
+    let note = app.ap_json(public["ap_id"].as_str().unwrap()).await;
     assert_eq!(
         (&note["likes"], &note["shares"]),
         (
@@ -726,7 +713,7 @@ async fn replies(backend: Backend) {
     assert_eq!(v["reactions"]["replies"], 1, "{v}");
 
     // the Note mentions alice and is addressed to her as well as to bob's followers
-    let note = ap_json(&app, reply["ap_id"].as_str().unwrap()).await;
+    let note = app.ap_json(reply["ap_id"].as_str().unwrap()).await;
     let alice_url = parent["author"]["ap_id"].clone();
     assert_eq!(note["inReplyTo"], parent["ap_id"], "{note}");
     assert!(
@@ -736,14 +723,12 @@ async fn replies(backend: Backend) {
     assert_eq!(note["tag"][0]["type"], "Mention", "{note}");
     assert_eq!(note["tag"][0]["href"], alice_url, "{note}");
     // the same Note in bob's outbox (built for a whole page at once)
-    let outbox = ap_json(
-        &app,
-        &format!(
+    let outbox = app
+        .ap_json(&format!(
             "{}/outbox?page=true",
             reply["author"]["ap_id"].as_str().unwrap()
-        ),
-    )
-    .await;
+        ))
+        .await;
     let item = &outbox["orderedItems"][0]["object"];
     assert_eq!(item["id"], reply["ap_id"], "{outbox}");
     assert_eq!(

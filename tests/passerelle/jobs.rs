@@ -322,16 +322,7 @@ async fn offers_are_written_searched_and_closed(backend: Backend) {
         assert!(ld.get(required).is_some(), "{required} in {ld}");
     }
     // ...and its ActivityPub document: a Page Mastodon and Lemmy can show
-    let ap: Value = app
-        .http
-        .get(app.url(&format!("/jobs/{id}")))
-        .header("Accept", "application/activity+json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let ap = app.ap_json(&app.url(&format!("/jobs/{id}"))).await;
     assert_eq!(ap["type"], "Page");
     assert_eq!(ap["name"], "Cuisinier ou cuisinière");
     assert_eq!(ap["contractType"], "permanent");

@@ -52,6 +52,19 @@ impl TestApp {
         format!("{}{}", self.base, path)
     }
 
+    /// An ActivityPub document (a full URL), fetched without a signature.
+    pub async fn ap_json(&self, url: &str) -> Value {
+        self.http
+            .get(url)
+            .header("Accept", "application/activity+json")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// An API request with `token`; the status and the JSON answer (`Null` when not JSON).
     pub async fn call(
         &self,
